@@ -1,0 +1,50 @@
+"""Settings, read from the environment (and ``.env``), all prefixed ``KUAJING_``.
+
+The same client code talks to the real gateways or the sandbox: only these settings differ.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_PATH = Path("var") / "kuajing.sqlite3"
+
+
+class Settings(BaseSettings):
+
+    database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}")
+    timezone: str = "Asia/Shanghai"
+    language: str = "zh-CN"
+
+    # AliExpress Open Platform (IOP gateway, seller side)
+    aliexpress_base_url: str = "https://api-sg.aliexpress.com"
+    aliexpress_app_key: str = ""
+    aliexpress_app_secret: str = ""
+    aliexpress_access_token: str = ""
+    aliexpress_calls_per_second: float = 10.0
+    aliexpress_timeout_seconds: float = 10.0
+    aliexpress_max_retries: int = 4
+
+    # 1688 Open Platform (buyer side, cross-border dropship)
+    alibaba1688_base_url: str = Field(default="https://gw.open.1688.com", alias="KUAJING_1688_BASE_URL")
+    alibaba1688_app_key: str = Field(default="", alias="KUAJING_1688_APP_KEY")
+    alibaba1688_app_secret: str = Field(default="", alias="KUAJING_1688_APP_SECRET")
+    alibaba1688_access_token: str = Field(default="", alias="KUAJING_1688_ACCESS_TOKEN")
+    alibaba1688_refresh_token: str = Field(default="", alias="KUAJING_1688_REFRESH_TOKEN")
+    # Users report about 5 order creations per second per app; rate limits are not published.
+    alibaba1688_calls_per_second: float = Field(default=5.0, alias="KUAJING_1688_CALLS_PER_SECOND")
+    alibaba1688_timeout_seconds: float = Field(default=10.0, alias="KUAJING_1688_TIMEOUT_SECONDS")
+    alibaba1688_max_retries: int = Field(default=4, alias="KUAJING_1688_MAX_RETRIES")
+
+    model_config = SettingsConfigDict(
+        env_prefix="KUAJING_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Database: engine and sessions, the declarative base, Alembic migrations, the unit of work."""

@@ -1,0 +1,62 @@
+"""``/sandbox/*``: the control surface tests, the demo and the CLI use (JSON replies).
+
+These are the contract endpoints other work builds on; each platform's protocol module may add
+its own under ``/sandbox/aliexpress/*`` or ``/sandbox/1688/*``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel, Field
+
+from kuajing.sandbox.faults import DEFAULT_DELAY_S, FAULT_KINDS, Fault
+from kuajing.sandbox.world import World
+
+
+class FaultRequest(BaseModel):
+    method: str = Field(description="platform method name, or * for all")
+    kind: str = Field(description="|".join(FAULT_KINDS))
+    rate: float = Field(ge=0, le=1)
+    delay_s: float = Field(default=DEFAULT_DELAY_S, ge=0, le=120)
+
+
+def build_router(world: World) -> APIRouter:
+    router = APIRouter(prefix="/sandbox", tags=["sandbox"])
+
+    @router.get("/state")
+    async def state() -> dict[str, Any]:
+        return world.state()
+
+    @router.post("/orders/generate")
+    async def generate_orders(count: int = Query(ge=1, le=100_000)) -> dict[str, Any]:
+        order_ids = world.storefront.generate_orders(count)
+        return {"generated": len(order_ids), "order_ids": order_ids}
+
+    @router.post("/clock/advance")
+    async def advance_clock(hours: float = Query(gt=0, le=24 * 365)) -> dict[str, Any]:
+        return world.advance(hours)
+
+    @router.get("/clock")
+    async def clock() -> dict[str, Any]:
+        return {"now": world.now().isoformat()}
+
+    @router.post("/faults")
+    async def add_fault(request: FaultRequest) -> dict[str, Any]:
+        if request.kind not in FAULT_KINDS:
+            raise HTTPException(422, f"unknown fault kind {request.kind!r}; one of {', '.join(FAULT_KINDS)}")
+        world.faults.add(Fault(request.method, request.kind, request.rate, request.delay_s))  # type: ignore[arg-type]
+        return {"faults": [fault.__dict__ for fault in world.faults.active()]}
+
+    @router.get("/faults")
+    async def list_faults() -> dict[str, Any]:
+        return {"faults": [fault.__dict__ for fault in world.faults.active()],
+                "injected": dict(world.faults.injected)}
+
+    @router.delete("/faults")
+    async def clear_faults() -> dict[str, Any]:
+        world.faults.clear()
+        return {"faults": []}
+
+    return router

@@ -1,0 +1,11 @@
+"""AliExpress side of the sandbox world: stores, listings built from 1688 offers, orders, fulfilments.
+
+To be implemented (AliExpress sandbox work). The interface ``World`` relies on:
+
+    Storefront(catalog, credentials, *, build_rng, order_rng, clock)
+    .advance(start, stop) -> dict[str, int]   # react to simulated time; counts by event kind
+    .state() -> {"ae_orders": N, "ae_orders_by_status": {...}, "shipments": N}
+    .generate_orders(count) -> list[order ids]  # paid orders now
+"""
+
+from __future__ import annotations
