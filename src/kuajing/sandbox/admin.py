@@ -34,6 +34,19 @@ def build_router(world: World) -> APIRouter:
         order_ids = world.storefront.generate_orders(count)
         return {"generated": len(order_ids), "order_ids": order_ids}
 
+    @router.post("/orders/rate")
+    async def set_order_rate(per_hour: float = Query(ge=0, le=100_000)) -> dict[str, Any]:
+        """Paid orders generated per simulated hour while the clock advances (default 0)."""
+        world.storefront.set_order_rate(per_hour)
+        return {"per_hour": per_hour}
+
+    @router.post("/limits")
+    async def set_limit(platform: str = Query(pattern="^(aliexpress|1688)$"),
+                        calls_per_second: int = Query(ge=0, le=100_000)) -> dict[str, Any]:
+        """Calls a second per app key before the platform's throttle error (0 = unlimited)."""
+        world.limits[platform].calls = calls_per_second
+        return {"platform": platform, "calls_per_second": calls_per_second}
+
     @router.post("/clock/advance")
     async def advance_clock(hours: float = Query(gt=0, le=24 * 365)) -> dict[str, Any]:
         return world.advance(hours)

@@ -19,6 +19,7 @@ from kuajing.sandbox.buyer import BuyerSide
 from kuajing.sandbox.catalog import Catalog, build_catalog
 from kuajing.sandbox.credentials import SandboxCredentials
 from kuajing.sandbox.faults import FaultPlan
+from kuajing.sandbox.limits import SlidingWindowLimit
 from kuajing.sandbox.storefront import Storefront
 
 DEFAULT_SEED = 1688
@@ -57,6 +58,11 @@ class World:
             clock=self.clock,
         )
         self.faults = FaultPlan(_stream(seed, "faults"))
+        # Calls a second per app key; the platforms publish none, so these are settings too.
+        self.limits: dict[str, SlidingWindowLimit] = {
+            "aliexpress": SlidingWindowLimit(calls=200),
+            "1688": SlidingWindowLimit(calls=200),
+        }
 
     def now(self) -> datetime:
         return self.clock.now()
