@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from kuajing.db.engine import make_engine
-from kuajing.sandbox.server import SandboxServer
+
+if TYPE_CHECKING:
+    from kuajing.sandbox.server import SandboxServer
 
 POSTGRES_URL = os.environ.get("KUAJING_TEST_POSTGRES_URL", "")
 _postgres_outcomes: dict[str, int] = {"passed": 0, "skipped": 0, "failed": 0}
@@ -25,6 +28,8 @@ _postgres_outcomes: dict[str, int] = {"passed": 0, "skipped": 0, "failed": 0}
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
     """A fresh sandbox world (seed 1688) on a free port, over real HTTP."""
+    from kuajing.sandbox.server import SandboxServer
+
     with SandboxServer(seed=1688) as server:
         yield server
 

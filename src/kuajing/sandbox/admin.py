@@ -29,6 +29,35 @@ def build_router(world: World) -> APIRouter:
     async def state() -> dict[str, Any]:
         return world.state()
 
+    @router.get("/accounts")
+    async def accounts() -> dict[str, Any]:
+        """Every credential a product needs to connect to this sandbox (``kuajing stores connect-sandbox``)."""
+        creds = world.credentials
+        return {
+            "aliexpress": {
+                "app_key": creds.ae_app_key,
+                "app_secret": creds.ae_app_secret,
+                "stores": [
+                    {"number": store.number, "seller_id": store.seller_id, "name": store.name,
+                     "access_token": creds.ae_store_token(store.number)}
+                    for store in world.storefront.stores
+                ],
+            },
+            "1688": {
+                "app_key": creds.alibaba_app_key,
+                "app_secret": creds.alibaba_app_secret,
+                "access_token": creds.alibaba_access_token,
+                "member_id": world.buyer.buyer_member_id,
+                "name": "1688 沙箱采购账号",
+            },
+        }
+
+    @router.get("/catalog/offers")
+    async def catalog_offers(limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+        """Offer ids a user would paste from their 1688 favourites; details go through the real API."""
+        ids = sorted(world.catalog.offers)
+        return {"total": len(ids), "offer_ids": ids[offset:offset + limit]}
+
     @router.post("/orders/generate")
     async def generate_orders(count: int = Query(ge=1, le=100_000)) -> dict[str, Any]:
         order_ids = world.storefront.generate_orders(count)

@@ -1,0 +1,63 @@
+"""AliExpress Open Platform (IOP gateway, seller side): the client, its typed replies and pushes."""
+
+from kuajing.marketplaces.aliexpress.client import AliExpressClient
+from kuajing.marketplaces.aliexpress.config import AliExpressConfig
+from kuajing.marketplaces.aliexpress.models import (
+    Buyer,
+    ChildOrder,
+    DeclaredProduct,
+    LogisticsService,
+    Order,
+    OrderDetail,
+    OrderLine,
+    OrderPage,
+    OrderQuery,
+    OrderStatus,
+    Product,
+    ProductSku,
+    ReceiptAddress,
+    ShipmentInfo,
+    SkuProperty,
+    TokenSet,
+    WarehouseContact,
+    WarehouseOrderRequest,
+    WarehouseOrderResult,
+)
+from kuajing.marketplaces.aliexpress.push import (
+    PushMessage,
+    PushRejected,
+    PushSignatureInvalid,
+    parse_push,
+    read_push,
+    verify_push,
+)
+
+__all__ = [
+    "AliExpressClient",
+    "AliExpressConfig",
+    "Buyer",
+    "ChildOrder",
+    "DeclaredProduct",
+    "LogisticsService",
+    "Order",
+    "OrderDetail",
+    "OrderLine",
+    "OrderPage",
+    "OrderQuery",
+    "OrderStatus",
+    "Product",
+    "ProductSku",
+    "PushMessage",
+    "PushRejected",
+    "PushSignatureInvalid",
+    "ReceiptAddress",
+    "ShipmentInfo",
+    "SkuProperty",
+    "TokenSet",
+    "WarehouseContact",
+    "WarehouseOrderRequest",
+    "WarehouseOrderResult",
+    "parse_push",
+    "read_push",
+    "verify_push",
+]

@@ -1,0 +1,49 @@
+"""``kuajing``: the command line. Each context adds its own command group here."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from kuajing import __version__
+from kuajing.db.cli import app as db_app
+from kuajing.kit.errors import KuajingError
+from kuajing.sandbox.cli import app as sandbox_app
+from kuajing.stores.cli import app as stores_app
+from kuajing.web.cli import demo, serve
+
+app = typer.Typer(
+    name="kuajing",
+    help=(
+        "kuajing 跨境 — source on 1688, sell on AliExpress.\n\n"
+        "Start here:  `kuajing demo` runs everything against the built-in sandbox (no credentials).\n\n"
+        "Settings come from the environment or .env (KUAJING_DATABASE_URL, KUAJING_ALIEXPRESS_*, "
+        "KUAJING_1688_*); see README.md."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_app, name="db", help="Database schema: upgrade, current revision, downgrade.")
+app.add_typer(sandbox_app, name="sandbox", help="The local AliExpress + 1688 sandbox (no credentials needed).")
+app.add_typer(stores_app, name="stores", help="AliExpress stores and 1688 buyer accounts.")
+app.command(help="Serve the web pages and /api.")(serve)
+app.command(help="Run the product on SQLite against the sandbox, with a web page to look at.")(demo)
+
+
+@app.command(help="Print the version.")
+def version() -> None:
+    typer.echo(__version__)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except KuajingError as error:
+        typer.secho(f"错误 / error [{error.code}]: {error.message_zh}\n{error.message_en}", fg="red", err=True)
+        raise SystemExit(1) from error
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""App factory: settings → database → routes; one handler renders every KuajingError."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from kuajing import __version__
+from kuajing.config import Settings, get_settings
+from kuajing.db.engine import make_engine, make_session_factory
+from kuajing.kit.errors import KuajingError
+from kuajing.kit.i18n import normalise, translate
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+LANGUAGE_COOKIE = "kj_lang"
+
+
+def request_language(request: Request) -> str:
+    return normalise(request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE))
+
+
+def make_templates() -> Jinja2Templates:
+    return Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    language = request_language(request)
+    templates: Jinja2Templates = request.app.state.templates
+    full = {"lang": language, "other_lang": "en" if language == "zh-CN" else "zh-CN",
+            "t": lambda key, **values: translate(key, language, **values), "version": __version__}
+    full.update(context)
+    response = templates.TemplateResponse(request, name, full, status_code=status_code)
+    if "lang" in request.query_params:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="kuajing 跨境", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.templates = make_templates()
+
+    @app.exception_handler(KuajingError)
+    async def handle_kuajing_error(request: Request, error: KuajingError) -> Response:
+        if request.url.path.startswith("/api"):
+            return JSONResponse(error.to_dict(), status_code=error.http_status)
+        return render(request, "error.html", {"error": error}, status_code=error.http_status)
+
+    @app.get("/api/health", tags=["system"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    from kuajing.web import pages
+
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,88 @@
+"""``kuajing serve`` and ``kuajing demo``."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import httpx
+import typer
+import uvicorn
+
+from kuajing.config import Settings, get_settings
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8700, help="Port to listen on."),
+) -> None:
+    from kuajing.web.app import create_app
+
+    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+
+
+def demo(
+    port: int = typer.Option(8700, help="Port of the web app."),
+    sandbox_port: int = typer.Option(8710, help="Port of the sandbox (AliExpress + 1688)."),
+    seed: int = typer.Option(1688, help="Sandbox seed: same seed, same world."),
+    orders: int = typer.Option(40, help="Paid orders to create at start."),
+    orders_per_hour: float = typer.Option(12.0, help="New paid orders per simulated hour."),
+    tick_seconds: float = typer.Option(30.0, help="Every TICK seconds the sandbox clock advances one hour."),
+) -> None:
+    """Everything on this machine: the sandbox, the database (SQLite by default), the web app."""
+    from kuajing.db import migrate
+    from kuajing.db.engine import make_engine, make_session_factory
+    from kuajing.db.uow import UnitOfWork
+    from kuajing.sandbox.cli import current_hour
+    from kuajing.sandbox.credentials import SandboxCredentials
+    from kuajing.sandbox.server import SandboxServer
+    from kuajing.stores import service
+    from kuajing.web.app import create_app
+
+    settings = get_settings()
+    migrate.upgrade(settings.database_url)
+    sandbox = SandboxServer(seed, start=current_hour(), credentials=SandboxCredentials.from_env(),
+                            port=sandbox_port).start()
+    base = sandbox.base_url
+    _point_clients_at(base, sandbox)
+    httpx.post(f"{base}/sandbox/orders/generate", params={"count": orders}, timeout=60).raise_for_status()
+    httpx.post(f"{base}/sandbox/orders/rate", params={"per_hour": orders_per_hour}, timeout=10).raise_for_status()
+    with UnitOfWork(make_session_factory(make_engine(settings.database_url))) as uow:
+        service.connect_sandbox(uow.session, base, httpx.get(f"{base}/sandbox/accounts", timeout=10).json())
+        uow.commit()
+    _start_clock(base, tick_seconds)
+    typer.secho(f"\n  sandbox  {base}   (state: {base}/sandbox/state)", fg="cyan")
+    typer.secho(f"  kuajing  http://127.0.0.1:{port}/   ← open this page   (Ctrl-C stops both)\n", fg="green")
+    try:
+        uvicorn.run(create_app(Settings()), host="127.0.0.1", port=port, log_level="warning")
+    finally:
+        sandbox.stop()
+
+
+def _point_clients_at(base: str, sandbox: object) -> None:
+    """The product's clients read these settings; in the demo they name the sandbox."""
+    creds = sandbox.world.credentials  # type: ignore[attr-defined]
+    os.environ.update({
+        "KUAJING_ALIEXPRESS_BASE_URL": f"{base}/aliexpress",
+        "KUAJING_ALIEXPRESS_APP_KEY": creds.ae_app_key,
+        "KUAJING_ALIEXPRESS_APP_SECRET": creds.ae_app_secret,
+        "KUAJING_ALIEXPRESS_ACCESS_TOKEN": creds.ae_access_token,
+        "KUAJING_1688_BASE_URL": f"{base}/1688",
+        "KUAJING_1688_APP_KEY": creds.alibaba_app_key,
+        "KUAJING_1688_APP_SECRET": creds.alibaba_app_secret,
+        "KUAJING_1688_ACCESS_TOKEN": creds.alibaba_access_token,
+    })
+    get_settings.cache_clear()
+
+
+def _start_clock(base: str, tick_seconds: float) -> None:
+    def tick() -> None:
+        while True:
+            time.sleep(tick_seconds)
+            try:
+                httpx.post(f"{base}/sandbox/clock/advance", params={"hours": 1}, timeout=30)
+            except httpx.HTTPError:
+                return  # the sandbox has stopped: the demo is ending
+
+    threading.Thread(target=tick, name="demo-clock", daemon=True).start()
