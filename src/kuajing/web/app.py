@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from kuajing import __version__
@@ -16,6 +18,7 @@ from kuajing.kit.errors import KuajingError
 from kuajing.kit.i18n import normalise, translate
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
 LANGUAGE_COOKIE = "kj_lang"
 
 
@@ -30,7 +33,7 @@ def make_templates() -> Jinja2Templates:
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     language = request_language(request)
     templates: Jinja2Templates = request.app.state.templates
-    full = {"lang": language, "other_lang": "en" if language == "zh-CN" else "zh-CN",
+    full = {"lang": language, "tz": ZoneInfo(request.app.state.settings.timezone), "other_lang": "en" if language == "zh-CN" else "zh-CN",
             "t": lambda key, **values: translate(key, language, **values), "version": __version__}
     full.update(context)
     response = templates.TemplateResponse(request, name, full, status_code=status_code)
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
     app.state.templates = make_templates()
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.exception_handler(KuajingError)
     async def handle_kuajing_error(request: Request, error: KuajingError) -> Response:

@@ -46,7 +46,7 @@ def _store_card(store: Any) -> StoreCard:
                                create_date_end=now + timedelta(days=365))
             orders = list(client.iter_orders(query))
         card.order_count = len(orders)
-        card.latest = sorted(orders, key=lambda order: order.gmt_create, reverse=True)[:LATEST]
+        card.latest = sorted(orders, key=lambda order: order.created_at, reverse=True)[:LATEST]
     except MarketplaceError as error:
         card.error = str(error)
     return card

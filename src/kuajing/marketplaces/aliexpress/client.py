@@ -185,7 +185,11 @@ class AliExpressClient:
         return parsed.to_domain(page, page_size)
 
     def iter_orders(self, query: OrderQuery, page_size: int = MAX_PAGE_SIZE) -> Iterator[Order]:
-        """Every order matching ``query``, page after page, until the last page or an empty one."""
+        """Every order matching ``query``, page after page, until the last page or an empty one.
+
+        Pages are offsets into a list sorted by ``gmt_update``: an order updated while we page moves
+        to the end (or out of a bounded window), so a sync should overlap its windows and dedupe.
+        """
         page = 1
         while True:
             current = self.list_orders(query, page=page, page_size=page_size)
