@@ -25,7 +25,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_app, name="db", help="Database schema: upgrade, current revision, downgrade.")
-app.add_typer(sandbox_app, name="sandbox", help="The local AliExpress + 1688 sandbox (no credentials needed).")
+app.add_typer(
+    sandbox_app, name="sandbox", help="The local AliExpress + 1688 sandbox (no credentials needed)."
+)
 app.add_typer(stores_app, name="stores", help="AliExpress stores and 1688 buyer accounts.")
 app.command(help="Serve the web pages and /api.")(serve)
 app.command(help="Run the product on SQLite against the sandbox, with a web page to look at.")(demo)
@@ -41,7 +43,9 @@ def main() -> None:
     try:
         app()
     except KuajingError as error:
-        typer.secho(f"错误 / error [{error.code}]: {error.message_zh}\n{error.message_en}", fg="red", err=True)
+        typer.secho(
+            f"错误 / error [{error.code}]: {error.message_zh}\n{error.message_en}", fg="red", err=True
+        )
         raise SystemExit(1) from error
 
 

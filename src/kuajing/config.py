@@ -15,7 +15,6 @@ DEFAULT_SQLITE_PATH = Path("var") / "kuajing.sqlite3"
 
 
 class Settings(BaseSettings):
-
     database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}")
     timezone: str = "Asia/Shanghai"
     language: str = "zh-CN"
@@ -25,6 +24,7 @@ class Settings(BaseSettings):
     aliexpress_app_key: str = ""
     aliexpress_app_secret: str = ""
     aliexpress_access_token: str = ""
+    aliexpress_refresh_token: str = ""
     aliexpress_calls_per_second: float = 10.0
     aliexpress_timeout_seconds: float = 10.0
     aliexpress_max_retries: int = 4

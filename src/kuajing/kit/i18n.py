@@ -24,7 +24,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dashboard.orders_in_window": {"zh-CN": "近 {days} 天订单数", "en": "Orders in the last {days} days"},
     "dashboard.carriers": {"zh-CN": "速卖通认可物流", "en": "AliExpress approved carriers"},
     "dashboard.read_live": {
-        "zh-CN": "以下数据通过开放平台接口实时读取。", "en": "Everything below is read live through the open APIs.",
+        "zh-CN": "以下数据通过开放平台接口实时读取。",
+        "en": "Everything below is read live through the open APIs.",
     },
     "order.id": {"zh-CN": "订单号", "en": "Order"},
     "order.status": {"zh-CN": "状态", "en": "Status"},

@@ -10,16 +10,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Union
 
 from kuajing.kit.errors import KuajingError
 
 # ISO 4217 minor units for the currencies the product meets.
 MINOR_UNITS: dict[str, int] = {
-    "CNY": 2, "USD": 2, "EUR": 2, "GBP": 2, "RUB": 2, "BRL": 2, "KRW": 0, "JPY": 0,
-    "PLN": 2, "CHF": 2, "AUD": 2, "CAD": 2, "MXN": 2, "CLP": 0, "SAR": 2, "AED": 2,
-    "ILS": 2, "TRY": 2, "UAH": 2, "KZT": 2, "SEK": 2, "NOK": 2, "DKK": 2, "CZK": 2,
-    "HUF": 2, "NZD": 2, "SGD": 2, "THB": 2, "MYR": 2, "IDR": 2, "VND": 0, "PHP": 2,
+    "CNY": 2,
+    "USD": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "RUB": 2,
+    "BRL": 2,
+    "KRW": 0,
+    "JPY": 0,
+    "PLN": 2,
+    "CHF": 2,
+    "AUD": 2,
+    "CAD": 2,
+    "MXN": 2,
+    "CLP": 0,
+    "SAR": 2,
+    "AED": 2,
+    "ILS": 2,
+    "TRY": 2,
+    "UAH": 2,
+    "KZT": 2,
+    "SEK": 2,
+    "NOK": 2,
+    "DKK": 2,
+    "CZK": 2,
+    "HUF": 2,
+    "NZD": 2,
+    "SGD": 2,
+    "THB": 2,
+    "MYR": 2,
+    "IDR": 2,
+    "VND": 0,
+    "PHP": 2,
 }
 
 
@@ -32,10 +59,12 @@ class CurrencyMismatch(MoneyError):
     code = "currency_mismatch"
 
 
-def to_decimal(value: Union[Decimal, int, str]) -> Decimal:
+def to_decimal(value: Decimal | int | str) -> Decimal:
     if isinstance(value, float):
-        raise MoneyError(f"float {value!r} is not exact; pass a str or Decimal",
-                         f"浮点数 {value!r} 不精确,请使用字符串或 Decimal")
+        raise MoneyError(
+            f"float {value!r} is not exact; pass a str or Decimal",
+            f"浮点数 {value!r} 不精确,请使用字符串或 Decimal",
+        )
     try:
         result = Decimal(value)
     except (InvalidOperation, TypeError, ValueError) as exc:
@@ -58,7 +87,7 @@ class Money:
         object.__setattr__(self, "currency", currency)
 
     @classmethod
-    def of(cls, amount: Union[Decimal, int, str], currency: str) -> Money:
+    def of(cls, amount: Decimal | int | str, currency: str) -> Money:
         return cls(to_decimal(amount), currency)
 
     @classmethod
@@ -66,7 +95,7 @@ class Money:
         return cls(Decimal(0), currency)
 
     @classmethod
-    def from_minor(cls, minor: Union[int, str], currency: str) -> Money:
+    def from_minor(cls, minor: int | str, currency: str) -> Money:
         """Amounts in minor units (1688 sends fen): exact, no float on the way."""
         places = MINOR_UNITS.get(currency.upper(), 2)
         return cls(to_decimal(minor).scaleb(-places), currency)
@@ -84,8 +113,10 @@ class Money:
         if not isinstance(other, Money):
             raise TypeError(f"cannot combine Money with {type(other).__name__}")
         if other.currency != self.currency:
-            raise CurrencyMismatch(f"{self.currency} and {other.currency} cannot be added",
-                                   f"{self.currency} 与 {other.currency} 不能直接相加")
+            raise CurrencyMismatch(
+                f"{self.currency} and {other.currency} cannot be added",
+                f"{self.currency} 与 {other.currency} 不能直接相加",
+            )
 
     def __add__(self, other: Money) -> Money:
         self._check(other)
@@ -95,7 +126,7 @@ class Money:
         self._check(other)
         return Money(self.amount - other.amount, self.currency)
 
-    def __mul__(self, factor: Union[Decimal, int]) -> Money:
+    def __mul__(self, factor: Decimal | int) -> Money:
         if isinstance(factor, float):
             raise MoneyError("multiply money by Decimal or int, not float", "金额只能乘以 Decimal 或整数")
         return Money(self.amount * factor, self.currency)

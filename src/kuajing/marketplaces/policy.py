@@ -96,7 +96,8 @@ class RetryPolicy:
                 if attempt >= self.max_attempts or not self.is_retryable(error, read_only=read_only):
                     raise
                 delay = self.delay_for(attempt, error)
-                log.warning("retrying %s after %s (attempt %d, wait %.2fs)",
-                            error.method, error.code, attempt, delay)
+                log.warning(
+                    "retrying %s after %s (attempt %d, wait %.2fs)", error.method, error.code, attempt, delay
+                )
                 self.sleep(delay)
                 attempt += 1

@@ -31,15 +31,19 @@ def build_router(world: World) -> APIRouter:
 
     @router.get("/accounts")
     async def accounts() -> dict[str, Any]:
-        """Every credential a product needs to connect to this sandbox (``kuajing stores connect-sandbox``)."""
+        """Every credential a product needs to connect (``kuajing stores connect-sandbox``)."""
         creds = world.credentials
         return {
             "aliexpress": {
                 "app_key": creds.ae_app_key,
                 "app_secret": creds.ae_app_secret,
                 "stores": [
-                    {"number": store.number, "seller_id": store.seller_id, "name": store.name,
-                     "access_token": creds.ae_store_token(store.number)}
+                    {
+                        "number": store.number,
+                        "seller_id": store.seller_id,
+                        "name": store.name,
+                        "access_token": creds.ae_store_token(store.number),
+                    }
                     for store in world.storefront.stores
                 ],
             },
@@ -53,10 +57,12 @@ def build_router(world: World) -> APIRouter:
         }
 
     @router.get("/catalog/offers")
-    async def catalog_offers(limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+    async def catalog_offers(
+        limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0)
+    ) -> dict[str, Any]:
         """Offer ids a user would paste from their 1688 favourites; details go through the real API."""
         ids = sorted(world.catalog.offers)
-        return {"total": len(ids), "offer_ids": ids[offset:offset + limit]}
+        return {"total": len(ids), "offer_ids": ids[offset : offset + limit]}
 
     @router.post("/orders/generate")
     async def generate_orders(count: int = Query(ge=1, le=100_000)) -> dict[str, Any]:
@@ -70,8 +76,9 @@ def build_router(world: World) -> APIRouter:
         return {"per_hour": per_hour}
 
     @router.post("/limits")
-    async def set_limit(platform: str = Query(pattern="^(aliexpress|1688)$"),
-                        calls_per_second: int = Query(ge=0, le=100_000)) -> dict[str, Any]:
+    async def set_limit(
+        platform: str = Query(pattern="^(aliexpress|1688)$"), calls_per_second: int = Query(ge=0, le=100_000)
+    ) -> dict[str, Any]:
         """Calls a second per app key before the platform's throttle error (0 = unlimited)."""
         world.limits[platform].calls = calls_per_second
         return {"platform": platform, "calls_per_second": calls_per_second}
@@ -93,8 +100,10 @@ def build_router(world: World) -> APIRouter:
 
     @router.get("/faults")
     async def list_faults() -> dict[str, Any]:
-        return {"faults": [fault.__dict__ for fault in world.faults.active()],
-                "injected": dict(world.faults.injected)}
+        return {
+            "faults": [fault.__dict__ for fault in world.faults.active()],
+            "injected": dict(world.faults.injected),
+        }
 
     @router.delete("/faults")
     async def clear_faults() -> dict[str, Any]:

@@ -65,8 +65,9 @@ class _Event:
 
 
 class BuyerSide:
-    def __init__(self, catalog: Catalog, credentials: SandboxCredentials, *, rng: random.Random,
-                 clock: Clock) -> None:
+    def __init__(
+        self, catalog: Catalog, credentials: SandboxCredentials, *, rng: random.Random, clock: Clock
+    ) -> None:
         self.catalog = catalog
         self.credentials = credentials
         self.member_id = BUYER_MEMBER_ID
@@ -80,30 +81,54 @@ class BuyerSide:
         self._next_order_id = 2_400_000_000_000_000_000 + rng.randrange(10**15)
         self._next_entry_id = self._next_order_id + 10**17
 
+    @property
+    def buyer_member_id(self) -> str:
+        """The sandbox buyer account's memberId (what the configured access token belongs to)."""
+        return self.member_id
+
     # -- purchases ------------------------------------------------------------------------------
 
     def preview(self, cargo: list[CargoItem], address: dict[str, str]) -> buyer_rules.Quote:
         """What createCrossOrder would charge (fen), or the BuyerRefusal it would answer."""
         return buyer_rules.quote(self.catalog, cargo, address)
 
-    def create_order(self, buyer_member_id: str, cargo: list[CargoItem], address: dict[str, str], *,
-                     out_order_id: str | None = None, flow: str = "general", message: str = "",
-                     trade_type: str = "") -> Purchase:
+    def create_order(
+        self,
+        buyer_member_id: str,
+        cargo: list[CargoItem],
+        address: dict[str, str],
+        *,
+        out_order_id: str | None = None,
+        flow: str = "general",
+        message: str = "",
+        trade_type: str = "",
+    ) -> Purchase:
         quote = buyer_rules.quote(self.catalog, cargo, address)
         now = self._clock.now()
         for item, line in zip(cargo, quote.lines, strict=True):
             self.catalog.offers[item.offer_id].spec(item.spec_id).stock -= item.quantity  # type: ignore[union-attr]
             line.entry_id = self._new_entry_id()
         supplier = quote.supplier
-        on_time = (buyer_rules.DISPATCH_ON_TIME_SUPER if supplier.super_factory
-                   else buyer_rules.DISPATCH_ON_TIME)
+        on_time = (
+            buyer_rules.DISPATCH_ON_TIME_SUPER if supplier.super_factory else buyer_rules.DISPATCH_ON_TIME
+        )
         hours = self._rng.uniform(2, 72) if self._rng.random() < on_time else self._rng.uniform(72, 168)
         purchase = Purchase(
-            order_id=self._new_order_id(), buyer_member_id=buyer_member_id,
-            seller_member_id=supplier.member_id, out_order_id=out_order_id or None, flow=flow,
-            trade_type=trade_type, message=message, lines=quote.lines, post_fee_fen=quote.post_fee_fen,
-            address=quote.address, created_at=now, dispatch_due=now + timedelta(hours=hours),
-            status=WAIT_SELLER_SEND, paid_at=now, modified_at=now,
+            order_id=self._new_order_id(),
+            buyer_member_id=buyer_member_id,
+            seller_member_id=supplier.member_id,
+            out_order_id=out_order_id or None,
+            flow=flow,
+            trade_type=trade_type,
+            message=message,
+            lines=quote.lines,
+            post_fee_fen=quote.post_fee_fen,
+            address=quote.address,
+            created_at=now,
+            dispatch_due=now + timedelta(hours=hours),
+            status=WAIT_SELLER_SEND,
+            paid_at=now,
+            modified_at=now,
         )
         self.purchases[purchase.order_id] = purchase
         self._schedule(purchase.dispatch_due, "dispatch", str(purchase.order_id))
@@ -115,22 +140,33 @@ class BuyerSide:
             raise BuyerRefusal(ORDER_NOT_FOUND, f"订单不存在 order {order_id} not found")
         return purchase
 
-    def list_orders(self, buyer_member_id: str, *, created_from: datetime | None = None,
-                    created_to: datetime | None = None, status: str | None = None,
-                    out_order_id: str | None = None) -> list[Purchase]:
-        found = [p for p in self.purchases.values()
-                 if p.buyer_member_id == buyer_member_id
-                 and (created_from is None or p.created_at >= created_from)
-                 and (created_to is None or p.created_at < created_to)
-                 and (not status or p.status == status)
-                 and (not out_order_id or p.out_order_id == out_order_id)]
+    def list_orders(
+        self,
+        buyer_member_id: str,
+        *,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
+        status: str | None = None,
+        out_order_id: str | None = None,
+    ) -> list[Purchase]:
+        found = [
+            p
+            for p in self.purchases.values()
+            if p.buyer_member_id == buyer_member_id
+            and (created_from is None or p.created_at >= created_from)
+            and (created_to is None or p.created_at < created_to)
+            and (not status or p.status == status)
+            and (not out_order_id or p.out_order_id == out_order_id)
+        ]
         return sorted(found, key=lambda p: (p.created_at, p.order_id))
 
     def cancel(self, order_id: int, buyer_member_id: str, reason: str) -> Purchase:
         purchase = self.get(order_id, buyer_member_id)
         if purchase.status not in CANCELLABLE:
-            raise BuyerRefusal(ORDER_STATUS_INVALID, f"订单状态{purchase.status}不允许取消 "
-                                                     f"order in {purchase.status} cannot be cancelled")
+            raise BuyerRefusal(
+                ORDER_STATUS_INVALID,
+                f"订单状态{purchase.status}不允许取消 order in {purchase.status} cannot be cancelled",
+            )
         self._close(purchase, reason or "buyerCancel")
         return purchase
 
@@ -146,25 +182,49 @@ class BuyerSide:
 
     # -- refunds ----------------------------------------------------------------------------------
 
-    def refund_reasons(self, order_id: int, buyer_member_id: str,
-                       goods_status: str) -> tuple[RefundReason, ...]:
+    def refund_reasons(
+        self, order_id: int, buyer_member_id: str, goods_status: str
+    ) -> tuple[RefundReason, ...]:
         self.get(order_id, buyer_member_id)
         return REFUND_REASONS[goods_status]
 
-    def create_refund(self, order_id: int, buyer_member_id: str, *, entry_ids: list[int],
-                      dispute_request: str, apply_payment_fen: int, apply_carriage_fen: int,
-                      reason_id: int, description: str, goods_status: str, vouchers: list[str]) -> Refund:
+    def create_refund(
+        self,
+        order_id: int,
+        buyer_member_id: str,
+        *,
+        entry_ids: list[int],
+        dispute_request: str,
+        apply_payment_fen: int,
+        apply_carriage_fen: int,
+        reason_id: int,
+        description: str,
+        goods_status: str,
+        vouchers: list[str],
+    ) -> Refund:
         purchase = self.get(order_id, buyer_member_id)
-        reason = buyer_rules.check_refund(purchase, entry_ids=entry_ids, apply_payment_fen=apply_payment_fen,
-                                          apply_carriage_fen=apply_carriage_fen, reason_id=reason_id,
-                                          goods_status=goods_status, vouchers=vouchers)
+        reason = buyer_rules.check_refund(
+            purchase,
+            entry_ids=entry_ids,
+            apply_payment_fen=apply_payment_fen,
+            apply_carriage_fen=apply_carriage_fen,
+            reason_id=reason_id,
+            goods_status=goods_status,
+            vouchers=vouchers,
+        )
         now = self._clock.now()
         refund = Refund(
-            refund_id=f"TQ{self._rng.randrange(10**17, 10**18)}", order_id=order_id,
+            refund_id=f"TQ{self._rng.randrange(10**17, 10**18)}",
+            order_id=order_id,
             entry_ids=tuple(entry_ids),
-            dispute_request=dispute_request, apply_payment_fen=apply_payment_fen,
-            apply_carriage_fen=apply_carriage_fen, reason=reason, description=description,
-            goods_status=goods_status, vouchers=tuple(vouchers), created_at=now,
+            dispute_request=dispute_request,
+            apply_payment_fen=apply_payment_fen,
+            apply_carriage_fen=apply_carriage_fen,
+            reason=reason,
+            description=description,
+            goods_status=goods_status,
+            vouchers=tuple(vouchers),
+            created_at=now,
             resolves_at=now + timedelta(hours=self._rng.uniform(24, 72)),
         )
         purchase.refunds.append(refund)
@@ -207,18 +267,28 @@ class BuyerSide:
         purchase.shipment = Shipment(
             logistics_id=f"BX{self._rng.randrange(10**15, 10**16)}",
             bill_no=carrier.make_tracking_no(self._rng),
-            carrier_code=carrier.code, company_name=carrier.name_zh, company_id=carrier.company_id,
-            dispatched_at=at, planned_steps=steps,
+            carrier_code=carrier.code,
+            company_name=carrier.name_zh,
+            company_id=carrier.company_id,
+            dispatched_at=at,
+            planned_steps=steps,
         )
         purchase.status = WAIT_BUYER_RECEIVE
         purchase.modified_at = at
         for step in steps:
             self._schedule(step.at, "trace", str(purchase.order_id))
-        self.outbox.publish(SEND_GOODS, purchase.buyer_member_id, {
-            "orderId": purchase.order_id, "outOrderId": purchase.out_order_id,
-            "logisticsBillNo": purchase.shipment.bill_no, "logisticsCompanyName": carrier.name_zh,
-            "currentStatus": WAIT_BUYER_RECEIVE,
-        }, at)
+        self.outbox.publish(
+            SEND_GOODS,
+            purchase.buyer_member_id,
+            {
+                "orderId": purchase.order_id,
+                "outOrderId": purchase.out_order_id,
+                "logisticsBillNo": purchase.shipment.bill_no,
+                "logisticsCompanyName": carrier.name_zh,
+                "currentStatus": WAIT_BUYER_RECEIVE,
+            },
+            at,
+        )
         return {"purchases_dispatched": 1, "push_messages": 1}
 
     def _trace_step(self, purchase: Purchase, at: datetime) -> dict[str, int]:
@@ -231,10 +301,17 @@ class BuyerSide:
             purchase.status = SUCCESS
             purchase.completed_at = at
         purchase.modified_at = at
-        self.outbox.publish(TRACE, purchase.buyer_member_id, {
-            "orderId": purchase.order_id, "logisticsBillNo": shipment.bill_no,
-            "acceptTime": buyer_rules.to_1688_time(step.at), "remark": step.remark,
-        }, at)
+        self.outbox.publish(
+            TRACE,
+            purchase.buyer_member_id,
+            {
+                "orderId": purchase.order_id,
+                "logisticsBillNo": shipment.bill_no,
+                "acceptTime": buyer_rules.to_1688_time(step.at),
+                "remark": step.remark,
+            },
+            at,
+        )
         return {"trace_events": 1, "push_messages": 1}
 
     def _resolve_refund(self, refund: Refund, at: datetime) -> dict[str, int]:
@@ -244,8 +321,11 @@ class BuyerSide:
         purchase = self.purchases[refund.order_id]
         purchase.modified_at = at
         # A full refund before dispatch closes the order (1688 does the same).
-        if (refund.goods_status == GOODS_NOT_SENT and purchase.status == WAIT_SELLER_SEND
-                and refund.apply_payment_fen >= purchase.goods_fen):
+        if (
+            refund.goods_status == GOODS_NOT_SENT
+            and purchase.status == WAIT_SELLER_SEND
+            and refund.apply_payment_fen >= purchase.goods_fen
+        ):
             self._close(purchase, "refund")
         return {"refunds_resolved": 1}
 
@@ -265,12 +345,13 @@ class BuyerSide:
 
     def state(self) -> dict[str, Any]:
         per_out_order: Counter[str] = Counter(
-            p.out_order_id for p in self.purchases.values() if p.out_order_id)
+            p.out_order_id for p in self.purchases.values() if p.out_order_id
+        )
         by_status: Counter[str] = Counter(p.status for p in self.purchases.values())
         return {
             "purchases": len(self.purchases),
             "purchases_per_out_order_id": dict(per_out_order),
             "purchases_by_status": dict(by_status),
             "refunds": len(self.refunds),
-            "push": self.outbox.summary(),
+            "push_1688": self.outbox.summary(),
         }

@@ -45,8 +45,13 @@ class PushMessage:
     deliveries: int = 0  # successful POSTs
 
     def envelope(self) -> dict[str, Any]:
-        return {"msgId": self.msg_id, "gmtBorn": self.gmt_born, "type": self.type,
-                "userInfo": self.user_info, "data": self.data}
+        return {
+            "msgId": self.msg_id,
+            "gmtBorn": self.gmt_born,
+            "type": self.type,
+            "userInfo": self.user_info,
+            "data": self.data,
+        }
 
     def body(self) -> str:
         return json.dumps(self.envelope(), ensure_ascii=False, separators=(",", ":"))
@@ -77,17 +82,24 @@ class PushOutbox:
         self.target = url or None
 
     def query(self, user_info: str, start_ms: int | None, end_ms: int | None) -> list[PushMessage]:
-        return [message for message in self.messages
-                if message.user_info == user_info
-                and (start_ms is None or message.gmt_born >= start_ms)
-                and (end_ms is None or message.gmt_born <= end_ms)]
+        return [
+            message
+            for message in self.messages
+            if message.user_info == user_info
+            and (start_ms is None or message.gmt_born >= start_ms)
+            and (end_ms is None or message.gmt_born <= end_ms)
+        ]
 
     def summary(self) -> dict[str, Any]:
         counts: dict[str, int] = {}
         for message in self.messages:
             counts[message.delivery] = counts.get(message.delivery, 0) + 1
-        return {"target": self.target, "messages": len(self.messages), "by_delivery": counts,
-                "posts": sum(message.deliveries for message in self.messages)}
+        return {
+            "target": self.target,
+            "messages": len(self.messages),
+            "by_delivery": counts,
+            "posts": sum(message.deliveries for message in self.messages),
+        }
 
     def _kick(self) -> None:
         try:

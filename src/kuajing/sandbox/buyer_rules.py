@@ -33,8 +33,15 @@ from kuajing.sandbox.buyer_model import (
 from kuajing.sandbox.carriers import Carrier
 from kuajing.sandbox.catalog import Catalog, Supplier
 
-__all__ = ["DISPATCH_ON_TIME", "DISPATCH_ON_TIME_SUPER", "Quote", "check_refund", "plan_trace", "quote",
-           "to_1688_time"]
+__all__ = [
+    "DISPATCH_ON_TIME",
+    "DISPATCH_ON_TIME_SUPER",
+    "Quote",
+    "check_refund",
+    "plan_trace",
+    "quote",
+    "to_1688_time",
+]
 
 # The guide's ≤ 72 h dispatch rates.
 DISPATCH_ON_TIME_SUPER = 0.917
@@ -51,12 +58,28 @@ POST_EXTRA_KG_FEN = 200
 ADDRESS_FIELDS = ("fullName", "mobile", "provinceText", "cityText", "areaText", "townText", "address")
 # Stored addresses of the sandbox buyer account (addressParam {"addressId": ...}).
 SAVED_ADDRESSES: dict[str, dict[str, str]] = {
-    "1001": {"fullName": "王仓管", "mobile": "13800001688", "phone": "", "postCode": "322000",
-             "provinceText": "浙江省", "cityText": "金华市", "areaText": "义乌市", "townText": "稠城街道",
-             "address": "国际商贸城一区东门跨境集运仓 A-12"},
-    "1002": {"fullName": "李收货", "mobile": "13900001688", "phone": "", "postCode": "518000",
-             "provinceText": "广东省", "cityText": "深圳市", "areaText": "宝安区", "townText": "福永街道",
-             "address": "福海工业区 3 栋 2 楼 海外仓转运中心"},
+    "1001": {
+        "fullName": "王仓管",
+        "mobile": "13800001688",
+        "phone": "",
+        "postCode": "322000",
+        "provinceText": "浙江省",
+        "cityText": "金华市",
+        "areaText": "义乌市",
+        "townText": "稠城街道",
+        "address": "国际商贸城一区东门跨境集运仓 A-12",
+    },
+    "1002": {
+        "fullName": "李收货",
+        "mobile": "13900001688",
+        "phone": "",
+        "postCode": "518000",
+        "provinceText": "广东省",
+        "cityText": "深圳市",
+        "areaText": "宝安区",
+        "townText": "福永街道",
+        "address": "福海工业区 3 栋 2 楼 海外仓转运中心",
+    },
 }
 # districtCode → (province, city, area) for addressParam {"districtCode": ...}.
 DISTRICTS: dict[str, tuple[str, str, str]] = {
@@ -95,25 +118,34 @@ def quote(catalog: Catalog, cargo: list[CargoItem], address: dict[str, str]) -> 
             raise BuyerRefusal("500_002", f"规格不存在 specId {item.spec_id} not on offer {item.offer_id}")
         if not 1 <= item.quantity <= MAX_QUANTITY:
             raise BuyerRefusal("500_003", f"购买数量无效 quantity {item.quantity} not in 1..{MAX_QUANTITY}")
-        lines.append(PurchaseLine(0, offer.offer_id, spec.spec_id, spec.sku_id, offer.subject, item.quantity,
-                                  spec.consign_price))
+        lines.append(
+            PurchaseLine(
+                0, offer.offer_id, spec.spec_id, spec.sku_id, offer.subject, item.quantity, spec.consign_price
+            )
+        )
         weight_g += offer.weight_g * item.quantity
     sellers = {catalog.offers[item.offer_id].supplier_member_id for item in cargo}
     if len(sellers) > 1 or len({item.spec_id for item in cargo}) > MAX_SKUS:
-        raise BuyerRefusal("500_006", f"一个订单只能包含一个供应商且不超过{MAX_SKUS}个SKU "
-                                      f"one supplier and at most {MAX_SKUS} SKUs per order")
+        raise BuyerRefusal(
+            "500_006",
+            f"一个订单只能包含一个供应商且不超过{MAX_SKUS}个SKU "
+            f"one supplier and at most {MAX_SKUS} SKUs per order",
+        )
     supplier = catalog.suppliers[sellers.pop()]
     if not supplier.dropship_relation:
-        raise BuyerRefusal("500_007", f"未与供应商{supplier.company_name}建立代发关系 "
-                                      f"no dropship relation with {supplier.member_id}")
+        raise BuyerRefusal(
+            "500_007",
+            f"未与供应商{supplier.company_name}建立代发关系 no dropship relation with {supplier.member_id}",
+        )
     wanted: dict[tuple[int, str], int] = {}
     for item in cargo:
         wanted[(item.offer_id, item.spec_id)] = wanted.get((item.offer_id, item.spec_id), 0) + item.quantity
     for (offer_id, spec_id), quantity in wanted.items():
         spec = catalog.offers[offer_id].spec(spec_id)
         if spec is not None and spec.stock < quantity:
-            raise BuyerRefusal("500_004", f"库存不足 specId {spec_id}: {spec.stock} in stock, "
-                                          f"{quantity} wanted")
+            raise BuyerRefusal(
+                "500_004", f"库存不足 specId {spec_id}: {spec.stock} in stock, {quantity} wanted"
+            )
     resolved = resolve_address(address)
     province = resolved["provinceText"]
     if province in NOT_SHIPPABLE or province in supplier.excluded_provinces:
@@ -141,8 +173,16 @@ def resolve_address(address: dict[str, str]) -> dict[str, str]:
     return resolved
 
 
-def check_refund(purchase: Purchase, *, entry_ids: list[int], apply_payment_fen: int, apply_carriage_fen: int,
-                 reason_id: int, goods_status: str, vouchers: list[str]) -> RefundReason:
+def check_refund(
+    purchase: Purchase,
+    *,
+    entry_ids: list[int],
+    apply_payment_fen: int,
+    apply_carriage_fen: int,
+    reason_id: int,
+    goods_status: str,
+    vouchers: list[str],
+) -> RefundReason:
     if purchase.status == CANCEL:
         raise BuyerRefusal("ORDER_STATUS_INVALID", "订单已关闭 order is closed")
     if goods_status == GOODS_NOT_SENT and purchase.status != WAIT_SELLER_SEND:
@@ -150,23 +190,30 @@ def check_refund(purchase: Purchase, *, entry_ids: list[int], apply_payment_fen:
     lines = {line.entry_id: line for line in purchase.lines}
     unknown = [entry for entry in entry_ids if entry not in lines]
     if not entry_ids or unknown:
-        raise BuyerRefusal("ORDER_ENTRY_NOT_FOUND",
-                           f"子订单不存在 order entries {unknown or entry_ids} not found")
-    open_entries = {entry for refund in purchase.refunds if refund.status == REFUND_WAIT_SELLER_AGREE
-                    for entry in refund.entry_ids}
+        raise BuyerRefusal(
+            "ORDER_ENTRY_NOT_FOUND", f"子订单不存在 order entries {unknown or entry_ids} not found"
+        )
+    open_entries = {
+        entry
+        for refund in purchase.refunds
+        if refund.status == REFUND_WAIT_SELLER_AGREE
+        for entry in refund.entry_ids
+    }
     if open_entries & set(entry_ids):
         raise BuyerRefusal("REFUND_EXISTS", "该子订单已有进行中的退款 a refund is already open")
     reason = next((r for r in REFUND_REASONS[goods_status] if r.id == reason_id), None)
     if reason is None:
-        raise BuyerRefusal("REFUND_REASON_INVALID",
-                           f"退款原因无效 reason {reason_id} not valid for {goods_status}")
+        raise BuyerRefusal(
+            "REFUND_REASON_INVALID", f"退款原因无效 reason {reason_id} not valid for {goods_status}"
+        )
     if reason.need_voucher and not vouchers:
         raise BuyerRefusal("REFUND_VOUCHER_REQUIRED", f"{reason.name}需要上传凭证 vouchers required")
     payable = sum(lines[entry].amount_fen for entry in set(entry_ids))
     if not 0 <= apply_payment_fen <= payable or not 0 <= apply_carriage_fen <= purchase.post_fee_fen:
-        raise BuyerRefusal("REFUND_AMOUNT_EXCEEDED",
-                           f"退款金额超出 at most {payable} fen goods and "
-                           f"{purchase.post_fee_fen} fen carriage")
+        raise BuyerRefusal(
+            "REFUND_AMOUNT_EXCEEDED",
+            f"退款金额超出 at most {payable} fen goods and {purchase.post_fee_fen} fen carriage",
+        )
     return reason
 
 

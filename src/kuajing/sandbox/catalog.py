@@ -125,7 +125,6 @@ class Catalog:
         return self.suppliers[offer.supplier_member_id]
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Generation. Every draw comes from the one ``rng`` handed in, in a fixed order, so a seed always
 # gives the same catalog.
@@ -147,8 +146,9 @@ def build_catalog(rng: random.Random) -> Catalog:
     catalog = Catalog()
     ids = _Ids(rng)
     for vocab in CLUSTERS:
-        catalog.clusters[vocab.code] = Cluster(vocab.code, vocab.name_zh, vocab.province, vocab.city,
-                                               vocab.categories)
+        catalog.clusters[vocab.code] = Cluster(
+            vocab.code, vocab.name_zh, vocab.province, vocab.city, vocab.categories
+        )
     for vocab in CLUSTERS:
         for index in range(rng.randint(*SUPPLIERS_PER_CLUSTER)):
             # The n-th supplier of a cluster starts from its n-th specialty, so every specialty
@@ -255,8 +255,9 @@ def _random_price(rng: random.Random, low: Decimal, high: Decimal, quantum: Deci
     return max(quantum, (low + (high - low) * fraction).quantize(quantum, ROUND_HALF_UP))
 
 
-def _price_tiers(rng: random.Random, base: Decimal, starts: tuple[int, ...],
-                 quantum: Decimal) -> list[PriceTier]:
+def _price_tiers(
+    rng: random.Random, base: Decimal, starts: tuple[int, ...], quantum: Decimal
+) -> list[PriceTier]:
     tiers = [PriceTier(starts[0], base)]
     for start in starts[1:]:
         discount = Decimal(rng.randint(5, 15)) / 100
@@ -268,9 +269,17 @@ def _price_tiers(rng: random.Random, base: Decimal, starts: tuple[int, ...],
     return tiers
 
 
-def _make_offer(rng: random.Random, supplier: Supplier, cluster: ClusterVocab, category: CategoryVocab,
-                ids: _Ids, *, offer_id: int | None = None, material: Material | None = None,
-                real_material: str | None = None) -> Offer:
+def _make_offer(
+    rng: random.Random,
+    supplier: Supplier,
+    cluster: ClusterVocab,
+    category: CategoryVocab,
+    ids: _Ids,
+    *,
+    offer_id: int | None = None,
+    material: Material | None = None,
+    real_material: str | None = None,
+) -> Offer:
     material = material or rng.choice(category.materials)
     if real_material is None and material.real and _chance(rng, material.real_share):
         real_material = material.real
@@ -284,11 +293,17 @@ def _make_offer(rng: random.Random, supplier: Supplier, cluster: ClusterVocab, c
         value, trans = rng.choice(values)
         attributes.append(Attribute(name, value, trans))
     attributes.append(Attribute("产地", cluster.city, ""))
-    attributes.append(Attribute("是否跨境出口专供货源", "是" if supplier.cross_border else "否",
-                                "yes" if supplier.cross_border else "no"))
+    attributes.append(
+        Attribute(
+            "是否跨境出口专供货源",
+            "是" if supplier.cross_border else "否",
+            "yes" if supplier.cross_border else "no",
+        )
+    )
     # Packages are listed longest side first.
-    length, width, height = sorted((Decimal(rng.randint(low * 10, high * 10)) / 10
-                                    for low, high in category.size_cm), reverse=True)
+    length, width, height = sorted(
+        (Decimal(rng.randint(low * 10, high * 10)) / 10 for low, high in category.size_cm), reverse=True
+    )
     return Offer(
         offer_id=offer_id or ids.offer_id(),
         supplier_member_id=supplier.member_id,
@@ -311,8 +326,9 @@ def _make_offer(rng: random.Random, supplier: Supplier, cluster: ClusterVocab, c
     )
 
 
-def _make_specs(rng: random.Random, category: CategoryVocab, base: Decimal, quantum: Decimal,
-                ids: _Ids) -> list[Spec]:
+def _make_specs(
+    rng: random.Random, category: CategoryVocab, base: Decimal, quantum: Decimal, ids: _Ids
+) -> list[Spec]:
     # Per axis: the chosen values in the vocabulary's order with their price step.
     chosen: list[list[tuple[Pair, Decimal]]] = []
     for axis in category.axes:
@@ -325,16 +341,20 @@ def _make_specs(rng: random.Random, category: CategoryVocab, base: Decimal, quan
         markup = Decimal(100 + rng.randint(3, 20)) / 100
         consign = max((price * markup).quantize(CENT, ROUND_UP), price.quantize(CENT, ROUND_UP))
         stock = 0 if _chance(rng, 0.06) else rng.randint(20, 20_000) * (100 if category.sub_fen else 1)
-        specs.append(Spec(
-            sku_id=ids.sku_id(),
-            spec_id=ids.spec_id(),
-            attributes=[Attribute(axis.name, value, trans)
-                        for axis, ((value, trans), _) in zip(category.axes, combination, strict=True)],
-            price=price.quantize(quantum),
-            consign_price=consign,
-            stock=stock,
-            image_url=ids.image_url(),
-        ))
+        specs.append(
+            Spec(
+                sku_id=ids.sku_id(),
+                spec_id=ids.spec_id(),
+                attributes=[
+                    Attribute(axis.name, value, trans)
+                    for axis, ((value, trans), _) in zip(category.axes, combination, strict=True)
+                ],
+                price=price.quantize(quantum),
+                consign_price=consign,
+                stock=stock,
+                image_url=ids.image_url(),
+            )
+        )
     return specs
 
 
@@ -347,19 +367,28 @@ def _ensure_failure_cases(rng: random.Random, catalog: Catalog, ids: _Ids) -> No
         offer.status = "deleted"
     suppliers = list(catalog.suppliers.values())
     unrelated = [supplier for supplier in suppliers if not supplier.dropship_relation]
-    for supplier in rng.sample([s for s in suppliers if s.dropship_relation],
-                               max(0, MIN_NO_RELATION_SUPPLIERS - len(unrelated))):
+    for supplier in rng.sample(
+        [s for s in suppliers if s.dropship_relation], max(0, MIN_NO_RELATION_SUPPLIERS - len(unrelated))
+    ):
         supplier.dropship_relation = False
     # The guide's case: phone cases sold as 硅胶 that are really PVC.
     cases = [offer for offer in offers if offer.category == "phone_case" and offer.status == "published"]
     mislabelled = [offer for offer in cases if offer.real_material == "PVC"]
     silicone = next(m for m in CATEGORIES_BY_CODE["phone_case"].materials if m.value == "硅胶")
     clusters = {vocab.code: vocab for vocab in CLUSTERS}
-    for offer in rng.sample([o for o in cases if o.real_material is None],
-                            max(0, MIN_SILICONE_PVC_CASES - len(mislabelled))):
+    for offer in rng.sample(
+        [o for o in cases if o.real_material is None], max(0, MIN_SILICONE_PVC_CASES - len(mislabelled))
+    ):
         supplier = catalog.suppliers[offer.supplier_member_id]
-        replacement = _make_offer(rng, supplier, clusters[supplier.cluster_code],
-                                  CATEGORIES_BY_CODE["phone_case"], ids, offer_id=offer.offer_id,
-                                  material=silicone, real_material="PVC")
+        replacement = _make_offer(
+            rng,
+            supplier,
+            clusters[supplier.cluster_code],
+            CATEGORIES_BY_CODE["phone_case"],
+            ids,
+            offer_id=offer.offer_id,
+            material=silicone,
+            real_material="PVC",
+        )
         replacement.status = "published"
         catalog.offers[offer.offer_id] = replacement

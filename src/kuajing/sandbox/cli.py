@@ -18,8 +18,10 @@ def current_hour() -> datetime:
     return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-@app.command(help="Serve both platforms on 127.0.0.1:PORT in the foreground: AliExpress at /aliexpress/sync "
-             "and /aliexpress/rest, 1688 at /1688/openapi/..., control at /sandbox/*.")
+@app.command(
+    help="Serve both platforms on 127.0.0.1:PORT in the foreground: AliExpress at /aliexpress/sync "
+    "and /aliexpress/rest, 1688 at /1688/openapi/..., control at /sandbox/*."
+)
 def serve(
     port: int = typer.Option(8710, help="Port on 127.0.0.1."),
     seed: int = typer.Option(DEFAULT_SEED, help="Same seed, same world."),

@@ -36,10 +36,10 @@ class SandboxCredentials:
             ae_app_secret=os.environ.get("KUAJING_SANDBOX_AE_APP_SECRET", defaults.ae_app_secret),
             ae_access_token=os.environ.get("KUAJING_SANDBOX_AE_ACCESS_TOKEN", defaults.ae_access_token),
             alibaba_app_key=os.environ.get("KUAJING_SANDBOX_1688_APP_KEY", defaults.alibaba_app_key),
-            alibaba_app_secret=os.environ.get("KUAJING_SANDBOX_1688_APP_SECRET",
-                                              defaults.alibaba_app_secret),
-            alibaba_access_token=os.environ.get("KUAJING_SANDBOX_1688_ACCESS_TOKEN",
-                                                defaults.alibaba_access_token),
+            alibaba_app_secret=os.environ.get("KUAJING_SANDBOX_1688_APP_SECRET", defaults.alibaba_app_secret),
+            alibaba_access_token=os.environ.get(
+                "KUAJING_SANDBOX_1688_ACCESS_TOKEN", defaults.alibaba_access_token
+            ),
         )
 
     def ae_store_token(self, store_number: int) -> str:

@@ -24,7 +24,12 @@ FaultKind = Literal[
     "timeout_before_write", "timeout_after_write", "http_500", "throttle", "malformed", "duplicate_push"
 ]
 FAULT_KINDS: tuple[str, ...] = (
-    "timeout_before_write", "timeout_after_write", "http_500", "throttle", "malformed", "duplicate_push"
+    "timeout_before_write",
+    "timeout_after_write",
+    "http_500",
+    "throttle",
+    "malformed",
+    "duplicate_push",
 )
 DEFAULT_DELAY_S = 12.0  # longer than any client's sane timeout (the product defaults to 10 s)
 

@@ -24,7 +24,8 @@ from fastapi import APIRouter, Request, Response
 from kuajing.marketplaces.alibaba1688 import signing
 from kuajing.sandbox import protocol_1688_admin
 from kuajing.sandbox.buyer import BUYER_LOGIN_ID
-from kuajing.sandbox.protocol_1688_apis import APIS, Call, GatewayError
+from kuajing.sandbox.protocol_1688_apis import APIS, Call
+from kuajing.sandbox.protocol_1688_params import GatewayError
 from kuajing.sandbox.protocol_1688_tokens import TokenBook, TokenError
 from kuajing.sandbox.world import World
 
@@ -68,8 +69,11 @@ def build_router(world: World) -> APIRouter:
     async def get_token(request: Request, app_key: str) -> Response:
         params = await _read_params(request)
         credentials = world.credentials
-        if (app_key != credentials.alibaba_app_key or params.get("client_id") != credentials.alibaba_app_key
-                or params.get("client_secret") != credentials.alibaba_app_secret):
+        if (
+            app_key != credentials.alibaba_app_key
+            or params.get("client_id") != credentials.alibaba_app_key
+            or params.get("client_secret") != credentials.alibaba_app_secret
+        ):
             return _oauth_error("invalid_client", "client_id or client_secret is wrong")
         grant = params.get("grant_type", "")
         try:
@@ -96,8 +100,9 @@ async def _read_params(request: Request) -> dict[str, str]:
     return params
 
 
-async def _handle(world: World, tokens: TokenBook, namespace: str, api_name: str, app_key: str,
-                  params: dict[str, str]) -> _Reply:
+async def _handle(
+    world: World, tokens: TokenBook, namespace: str, api_name: str, app_key: str, params: dict[str, str]
+) -> _Reply:
     credentials = world.credentials
     if app_key != credentials.alibaba_app_key:
         raise GatewayError("gw.SignatureInvalid", f"AppKey {app_key} is not registered", 401)

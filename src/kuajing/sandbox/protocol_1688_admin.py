@@ -51,8 +51,17 @@ def build_router(world: World, tokens: TokenBook) -> APIRouter:
         outbox = world.buyer.outbox
         outbox.flush()
         shown = outbox.messages[-limit:] if limit else []
-        recent = [{"msgId": m.msg_id, "type": m.type, "gmtBorn": m.gmt_born, "delivery": m.delivery,
-                   "deliveries": m.deliveries, "copies": m.copies} for m in shown]
+        recent = [
+            {
+                "msgId": m.msg_id,
+                "type": m.type,
+                "gmtBorn": m.gmt_born,
+                "delivery": m.delivery,
+                "deliveries": m.deliveries,
+                "copies": m.copies,
+            }
+            for m in shown
+        ]
         return {**outbox.summary(), "recent": recent}
 
     @router.post("/tokens/expire")
@@ -67,8 +76,9 @@ def build_router(world: World, tokens: TokenBook) -> APIRouter:
         return {"offerId": offer.offer_id, "specId": spec_id, "amountOnSale": stock}
 
     @router.post("/specs/{spec_id}/consign-price")
-    async def set_consign_price(spec_id: str,
-                                price: str = Query(description="yuan, e.g. 12.50")) -> dict[str, Any]:
+    async def set_consign_price(
+        spec_id: str, price: str = Query(description="yuan, e.g. 12.50")
+    ) -> dict[str, Any]:
         try:
             amount = Decimal(price)
         except InvalidOperation as exc:
@@ -101,13 +111,24 @@ def build_router(world: World, tokens: TokenBook) -> APIRouter:
         return {"memberId": member_id, "dropshipRelation": enabled}
 
     @router.get("/offers")
-    async def list_offers(offset: int = Query(0, ge=0), limit: int = Query(50, ge=1, le=1000),
-                          category: str | None = None) -> dict[str, Any]:
+    async def list_offers(
+        offset: int = Query(0, ge=0), limit: int = Query(50, ge=1, le=1000), category: str | None = None
+    ) -> dict[str, Any]:
         offers = [o for o in catalog.offers.values() if not category or o.category == category]
-        return {"total": len(offers), "offers": [
-            {"offerId": o.offer_id, "subject": o.subject, "category": o.category, "status": o.status,
-             "supplierMemberId": o.supplier_member_id, "specIds": [s.spec_id for s in o.specs]}
-            for o in offers[offset: offset + limit]]}
+        return {
+            "total": len(offers),
+            "offers": [
+                {
+                    "offerId": o.offer_id,
+                    "subject": o.subject,
+                    "category": o.category,
+                    "status": o.status,
+                    "supplierMemberId": o.supplier_member_id,
+                    "specIds": [s.spec_id for s in o.specs],
+                }
+                for o in offers[offset : offset + limit]
+            ],
+        }
 
     @router.get("/offers/{offer_id}")
     async def offer_truth(offer_id: int) -> dict[str, Any]:
@@ -117,8 +138,11 @@ def build_router(world: World, tokens: TokenBook) -> APIRouter:
 
     @router.get("/purchases")
     async def list_purchases(out_order_id: str | None = None) -> dict[str, Any]:
-        purchases = [p for p in world.buyer.purchases.values()
-                     if out_order_id is None or p.out_order_id == out_order_id]
+        purchases = [
+            p
+            for p in world.buyer.purchases.values()
+            if out_order_id is None or p.out_order_id == out_order_id
+        ]
         return {"total": len(purchases), "purchases": [_purchase_summary(p) for p in purchases]}
 
     @router.post("/purchases/{order_id}/dispatch")
@@ -144,9 +168,13 @@ def _purchase_summary(purchase: Purchase) -> dict[str, Any]:
         "createTime": to_1688_time(purchase.created_at),
         "dispatchDue": to_1688_time(purchase.dispatch_due),
         "refundStatus": purchase.refund_status,
-        "tracking": None if shipment is None else {
-            "logisticsBillNo": shipment.bill_no, "carrier": shipment.carrier_code,
-            "logisticsCompanyName": shipment.company_name, "status": shipment.status,
+        "tracking": None
+        if shipment is None
+        else {
+            "logisticsBillNo": shipment.bill_no,
+            "carrier": shipment.carrier_code,
+            "logisticsCompanyName": shipment.company_name,
+            "status": shipment.status,
             "steps": len(shipment.steps),
         },
     }

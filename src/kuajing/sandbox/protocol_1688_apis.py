@@ -9,13 +9,13 @@ bodies, in the two shapes 1688 uses (createCrossOrder's ``result`` wrapper, or t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kuajing.sandbox import protocol_1688_params as read
 from kuajing.sandbox import protocol_1688_replies as replies
-from kuajing.sandbox.buyer_model import REFUND_REASONS, BuyerRefusal, CargoItem, from_1688_time
+from kuajing.sandbox.buyer_model import BuyerRefusal
 from kuajing.sandbox.world import World
 
 TRADE = "com.alibaba.trade"
@@ -25,24 +25,6 @@ OPEN = "cn.alibaba.open"
 
 MAX_ORDER_PAGE_SIZE = 50
 MAX_MESSAGE_PAGE_SIZE = 200
-
-
-class GatewayError(Exception):
-    """A gateway-level refusal: HTTP status + ``{error_code, error_message, request_id}``."""
-
-    def __init__(self, code: str, message: str, http_status: int) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.http_status = http_status
-
-
-def missing(name: str) -> GatewayError:
-    return GatewayError("gw.MissingParameter", f"Missing required parameter: {name}", 400)
-
-
-def invalid(name: str, why: str) -> GatewayError:
-    return GatewayError("gw.InvalidParameter", f"Invalid parameter {name}: {why}", 400)
 
 
 @dataclass
@@ -58,110 +40,53 @@ class Api:
     run: Callable[[Call], dict[str, Any]]
 
 
-# -- parameter readers ------------------------------------------------------------------------------
-
-def _text(params: dict[str, str], name: str, *, required: bool = True) -> str:
-    value = params.get(name, "").strip()
-    if required and not value:
-        raise missing(name)
-    return value
-
-
-def _int(params: dict[str, str], name: str, *, default: int | None = None) -> int:
-    raw = params.get(name, "").strip()
-    if not raw:
-        if default is None:
-            raise missing(name)
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise invalid(name, f"{raw!r} is not an integer") from exc
-
-
-def _json(params: dict[str, str], name: str, kind: type, *, required: bool = True) -> Any:
-    raw = params.get(name, "").strip()
-    if not raw:
-        if required:
-            raise missing(name)
-        return kind()
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise invalid(name, "not valid JSON") from exc
-    if not isinstance(value, kind):
-        raise invalid(name, f"must be a JSON {'object' if kind is dict else 'array'}")
-    return value
-
-
-def _time_ms(params: dict[str, str], name: str) -> int | None:
-    raw = params.get(name, "").strip()
-    if not raw:
-        return None
-    if raw.isdigit() and len(raw) >= 12:
-        return int(raw)
-    try:
-        return int(from_1688_time(raw).timestamp() * 1000)
-    except ValueError as exc:
-        raise invalid(name, "expected yyyyMMddHHmmssSSS+0800 or epoch milliseconds") from exc
-
-
-def _cargo(params: dict[str, str]) -> list[CargoItem]:
-    items = _json(params, "cargoParamList", list)
-    if not items:
-        raise invalid("cargoParamList", "must not be empty")
-    cargo = []
-    for item in items:
-        if not isinstance(item, dict) or not item.get("specId") or not {"offerId", "quantity"} <= item.keys():
-            raise invalid("cargoParamList", "each item needs offerId, specId and quantity")
-        if isinstance(item["quantity"], bool | float) and not float(item["quantity"]).is_integer():
-            raise invalid("cargoParamList", "quantity must be an integer")
-        try:
-            offer_id, quantity = int(item["offerId"]), int(item["quantity"])
-        except (TypeError, ValueError) as exc:
-            raise invalid("cargoParamList", "offerId and quantity must be integers") from exc
-        cargo.append(CargoItem(offer_id, str(item["specId"]), quantity))
-    return cargo
-
-
-def _address(params: dict[str, str]) -> dict[str, str]:
-    address = _json(params, "addressParam", dict)
-    return {str(key): "" if value is None else str(value) for key, value in address.items()}
-
-
-def _parse_order_id(params: dict[str, str], name: str = "orderId") -> dict[str, Any]:
-    return {"order_id": _int(params, name)}
-
-
 def _refusal(refusal: BuyerRefusal) -> dict[str, Any]:
     return {"success": False, "errorCode": refusal.code, "errorMessage": refusal.message}
 
 
 # -- handlers ---------------------------------------------------------------------------------------
 
+
 def _parse_product(params: dict[str, str]) -> dict[str, Any]:
-    detail = _json(params, "offerDetailParam", dict)
+    detail = read.json_param(params, "offerDetailParam", dict)
     try:
         return {"offer_id": int(detail["offerId"])}
     except KeyError as exc:
-        raise missing("offerDetailParam.offerId") from exc
+        raise read.missing("offerDetailParam.offerId") from exc
     except (TypeError, ValueError) as exc:
-        raise invalid("offerDetailParam", "offerId must be an integer") from exc
+        raise read.invalid("offerDetailParam", "offerId must be an integer") from exc
 
 
 def _product(call: Call) -> dict[str, Any]:
     offer = call.world.catalog.offers.get(call.args["offer_id"])
     if offer is None:
-        return {"result": {"success": False, "code": "500_001",
-                           "message": f"商品不存在 offer {call.args['offer_id']} not found", "result": None}}
-    return {"result": {"success": True, "code": "200", "message": None,
-                       "result": replies.product_detail(call.world.catalog, offer)}}
+        return {
+            "result": {
+                "success": False,
+                "code": "500_001",
+                "message": f"商品不存在 offer {call.args['offer_id']} not found",
+                "result": None,
+            }
+        }
+    return {
+        "result": {
+            "success": True,
+            "code": "200",
+            "message": None,
+            "result": replies.product_detail(call.world.catalog, offer),
+        }
+    }
 
 
 def _parse_order_input(params: dict[str, str]) -> dict[str, Any]:
-    return {"cargo": _cargo(params), "address": _address(params), "flow": params.get("flow") or "general",
-            "out_order_id": params.get("outOrderId", "").strip(), "message": params.get("message", ""),
-            "trade_type": params.get("tradeType", "")}
+    return {
+        "cargo": read.cargo(params),
+        "address": read.address(params),
+        "flow": params.get("flow") or "general",
+        "out_order_id": params.get("outOrderId", "").strip(),
+        "message": params.get("message", ""),
+        "trade_type": params.get("tradeType", ""),
+    }
 
 
 def _preview(call: Call) -> dict[str, Any]:
@@ -170,37 +95,81 @@ def _preview(call: Call) -> dict[str, Any]:
         quote = call.world.buyer.preview(args["cargo"], args["address"])
     except BuyerRefusal as refusal:
         return _refusal(refusal)
-    return {"success": True, "orderPreviewResuslt": [{
-        "sumPayment": quote.goods_fen + quote.post_fee_fen,
-        "sumCarriage": quote.post_fee_fen,
-        "sumPaymentNoCarriage": quote.goods_fen,
-        "discountFee": 0,
-        "flowFlag": args["flow"],
-        "tradeModeNameList": ["fxassure", "assureTrade"] if args["flow"] in ("fenxiao", "saleproxy")
-        else ["assureTrade"],
-        "cargoList": [{"offerId": line.offer_id, "specId": line.spec_id, "skuId": line.sku_id,
-                       "amount": line.amount_fen, "finalUnitPrice": replies.yuan(line.unit_price)}
-                      for line in quote.lines],
-    }]}
+    return {
+        "success": True,
+        "orderPreviewResuslt": [
+            {
+                "sumPayment": quote.goods_fen + quote.post_fee_fen,
+                "sumCarriage": quote.post_fee_fen,
+                "sumPaymentNoCarriage": quote.goods_fen,
+                "discountFee": 0,
+                "flowFlag": args["flow"],
+                "tradeModeNameList": ["fxassure", "assureTrade"]
+                if args["flow"] in ("fenxiao", "saleproxy")
+                else ["assureTrade"],
+                "cargoList": [
+                    {
+                        "offerId": line.offer_id,
+                        "specId": line.spec_id,
+                        "skuId": line.sku_id,
+                        "amount": line.amount_fen,
+                        "finalUnitPrice": replies.yuan(line.unit_price),
+                    }
+                    for line in quote.lines
+                ],
+            }
+        ],
+    }
 
 
 def _create(call: Call) -> dict[str, Any]:
     args = call.args
     try:
         purchase = call.world.buyer.create_order(
-            call.member_id, args["cargo"], args["address"], out_order_id=args["out_order_id"] or None,
-            flow=args["flow"], message=args["message"], trade_type=args["trade_type"])
+            call.member_id,
+            args["cargo"],
+            args["address"],
+            out_order_id=args["out_order_id"] or None,
+            flow=args["flow"],
+            message=args["message"],
+            trade_type=args["trade_type"],
+        )
     except BuyerRefusal as refusal:
-        failed = [{"offerId": item.offer_id, "specId": item.spec_id, "errorCode": refusal.code,
-                   "errorMessage": refusal.message} for item in args["cargo"]]
-        return {"result": {"success": False, "code": refusal.code, "message": refusal.message,
-                           "failedOfferList": failed}}
-    return {"result": {
-        "success": True, "orderId": str(purchase.order_id), "totalSuccessAmount": purchase.total_fen,
-        "postFee": purchase.post_fee_fen, "code": None, "message": None, "failedOfferList": [],
-        "orderList": [{"orderId": str(purchase.order_id), "postFee": purchase.post_fee_fen,
-                       "orderAmmount": purchase.total_fen}],
-    }}
+        failed = [
+            {
+                "offerId": item.offer_id,
+                "specId": item.spec_id,
+                "errorCode": refusal.code,
+                "errorMessage": refusal.message,
+            }
+            for item in args["cargo"]
+        ]
+        return {
+            "result": {
+                "success": False,
+                "code": refusal.code,
+                "message": refusal.message,
+                "failedOfferList": failed,
+            }
+        }
+    return {
+        "result": {
+            "success": True,
+            "orderId": str(purchase.order_id),
+            "totalSuccessAmount": purchase.total_fen,
+            "postFee": purchase.post_fee_fen,
+            "code": None,
+            "message": None,
+            "failedOfferList": [],
+            "orderList": [
+                {
+                    "orderId": str(purchase.order_id),
+                    "postFee": purchase.post_fee_fen,
+                    "orderAmmount": purchase.total_fen,
+                }
+            ],
+        }
+    }
 
 
 def _buyer_view(call: Call) -> dict[str, Any]:
@@ -212,26 +181,38 @@ def _buyer_view(call: Call) -> dict[str, Any]:
 
 
 def _parse_order_list(params: dict[str, str]) -> dict[str, Any]:
-    page, page_size = _int(params, "page", default=1), _int(params, "pageSize", default=20)
+    page, page_size = read.integer(params, "page", default=1), read.integer(params, "pageSize", default=20)
     if page < 1:
-        raise invalid("page", "must be at least 1")
+        raise read.invalid("page", "must be at least 1")
     if not 1 <= page_size <= MAX_ORDER_PAGE_SIZE:
-        raise invalid("pageSize", f"must be between 1 and {MAX_ORDER_PAGE_SIZE}")
-    return {"page": page, "page_size": page_size, "start_ms": _time_ms(params, "createStartTime"),
-            "end_ms": _time_ms(params, "createEndTime"), "status": params.get("orderStatus", "").strip(),
-            "out_order_id": params.get("outOrderId", "").strip()}
+        raise read.invalid("pageSize", f"must be between 1 and {MAX_ORDER_PAGE_SIZE}")
+    return {
+        "page": page,
+        "page_size": page_size,
+        "start_ms": read.time_ms(params, "createStartTime"),
+        "end_ms": read.time_ms(params, "createEndTime"),
+        "status": params.get("orderStatus", "").strip(),
+        "out_order_id": params.get("outOrderId", "").strip(),
+    }
 
 
 def _order_list(call: Call) -> dict[str, Any]:
     args = call.args
-    found = [p for p in call.world.buyer.list_orders(call.member_id, status=args["status"] or None,
-                                                      out_order_id=args["out_order_id"] or None)
-             if (args["start_ms"] is None or p.created_at.timestamp() * 1000 >= args["start_ms"])
-             and (args["end_ms"] is None or p.created_at.timestamp() * 1000 < args["end_ms"])]
+    found = [
+        p
+        for p in call.world.buyer.list_orders(
+            call.member_id, status=args["status"] or None, out_order_id=args["out_order_id"] or None
+        )
+        if (args["start_ms"] is None or p.created_at.timestamp() * 1000 >= args["start_ms"])
+        and (args["end_ms"] is None or p.created_at.timestamp() * 1000 < args["end_ms"])
+    ]
     first = (args["page"] - 1) * args["page_size"]
-    page = found[first: first + args["page_size"]]
-    return {"success": True, "result": [replies.order_view(call.world.catalog, p) for p in page],
-            "totalRecord": len(found)}
+    page = found[first : first + args["page_size"]]
+    return {
+        "success": True,
+        "result": [replies.order_view(call.world.catalog, p) for p in page],
+        "totalRecord": len(found),
+    }
 
 
 def _shipped(call: Call, render: Callable[..., dict[str, Any]], key: str) -> dict[str, Any]:
@@ -245,8 +226,11 @@ def _shipped(call: Call, render: Callable[..., dict[str, Any]], key: str) -> dic
 
 
 def _parse_cancel(params: dict[str, str]) -> dict[str, Any]:
-    return {"order_id": _int(params, "tradeID"), "reason": _text(params, "cancelReason"),
-            "remark": params.get("remark", "")}
+    return {
+        "order_id": read.integer(params, "tradeID"),
+        "reason": read.text(params, "cancelReason"),
+        "remark": params.get("remark", ""),
+    }
 
 
 def _cancel(call: Call) -> dict[str, Any]:
@@ -257,45 +241,47 @@ def _cancel(call: Call) -> dict[str, Any]:
     return {"success": True}
 
 
-def _goods_status(params: dict[str, str]) -> str:
-    status = _text(params, "goodsStatus")
-    if status not in REFUND_REASONS:
-        raise invalid("goodsStatus", f"one of {', '.join(REFUND_REASONS)}")
-    return status
-
-
-def _entry_ids(params: dict[str, str]) -> list[int]:
-    try:
-        return [int(entry) for entry in _json(params, "orderEntryIds", list)]
-    except (TypeError, ValueError) as exc:
-        raise invalid("orderEntryIds", "must be a JSON array of integers") from exc
-
-
 def _parse_reasons(params: dict[str, str]) -> dict[str, Any]:
-    return {"order_id": _int(params, "orderId"), "entry_ids": _entry_ids(params),
-            "goods_status": _goods_status(params)}
+    return {
+        "order_id": read.integer(params, "orderId"),
+        "entry_ids": read.entry_ids(params),
+        "goods_status": read.goods_status(params),
+    }
 
 
 def _reasons(call: Call) -> dict[str, Any]:
     try:
-        reasons = call.world.buyer.refund_reasons(call.args["order_id"], call.member_id,
-                                                  call.args["goods_status"])
+        reasons = call.world.buyer.refund_reasons(
+            call.args["order_id"], call.member_id, call.args["goods_status"]
+        )
     except BuyerRefusal as refusal:
         return _refusal(refusal)
-    return {"success": True, "result": {"reasons": [
-        {"id": reason.id, "name": reason.name, "needVoucher": reason.need_voucher} for reason in reasons]}}
+    return {
+        "success": True,
+        "result": {
+            "reasons": [
+                {"id": reason.id, "name": reason.name, "needVoucher": reason.need_voucher}
+                for reason in reasons
+            ]
+        },
+    }
 
 
 def _parse_refund(params: dict[str, str]) -> dict[str, Any]:
-    dispute = _text(params, "disputeRequest")
+    dispute = read.text(params, "disputeRequest")
     if dispute not in ("refund", "returnRefund"):
-        raise invalid("disputeRequest", "refund or returnRefund")
-    return {"order_id": _int(params, "orderId"), "entry_ids": _entry_ids(params), "dispute_request": dispute,
-            "apply_payment_fen": _int(params, "applyPayment"),
-            "apply_carriage_fen": _int(params, "applyCarriage"),
-            "reason_id": _int(params, "applyReasonId"), "description": _text(params, "description"),
-            "goods_status": _goods_status(params),
-            "vouchers": [str(v) for v in _json(params, "vouchers", list, required=False)]}
+        raise read.invalid("disputeRequest", "refund or returnRefund")
+    return {
+        "order_id": read.integer(params, "orderId"),
+        "entry_ids": read.entry_ids(params),
+        "dispute_request": dispute,
+        "apply_payment_fen": read.integer(params, "applyPayment"),
+        "apply_carriage_fen": read.integer(params, "applyCarriage"),
+        "reason_id": read.integer(params, "applyReasonId"),
+        "description": read.text(params, "description"),
+        "goods_status": read.goods_status(params),
+        "vouchers": [str(v) for v in read.json_param(params, "vouchers", list, required=False)],
+    }
 
 
 def _refund(call: Call) -> dict[str, Any]:
@@ -309,19 +295,29 @@ def _refund(call: Call) -> dict[str, Any]:
 
 
 def _parse_messages(params: dict[str, str]) -> dict[str, Any]:
-    page, page_size = _int(params, "page", default=1), _int(params, "pageSize", default=20)
+    page, page_size = read.integer(params, "page", default=1), read.integer(params, "pageSize", default=20)
     if page < 1 or not 1 <= page_size <= MAX_MESSAGE_PAGE_SIZE:
-        raise invalid("pageSize" if page >= 1 else "page", f"page ≥ 1, pageSize 1..{MAX_MESSAGE_PAGE_SIZE}")
-    return {"page": page, "page_size": page_size, "start_ms": _time_ms(params, "startTime"),
-            "end_ms": _time_ms(params, "endTime"), "type": params.get("type", "").strip()}
+        raise read.invalid(
+            "pageSize" if page >= 1 else "page", f"page ≥ 1, pageSize 1..{MAX_MESSAGE_PAGE_SIZE}"
+        )
+    return {
+        "page": page,
+        "page_size": page_size,
+        "start_ms": read.time_ms(params, "startTime"),
+        "end_ms": read.time_ms(params, "endTime"),
+        "type": params.get("type", "").strip(),
+    }
 
 
 def _messages(call: Call) -> dict[str, Any]:
     args = call.args
-    found = [m for m in call.world.buyer.outbox.query(call.member_id, args["start_ms"], args["end_ms"])
-             if not args["type"] or m.type == args["type"]]
+    found = [
+        m
+        for m in call.world.buyer.outbox.query(call.member_id, args["start_ms"], args["end_ms"])
+        if not args["type"] or m.type == args["type"]
+    ]
     first = (args["page"] - 1) * args["page_size"]
-    datas = [m.envelope() for m in found[first: first + args["page_size"]]]
+    datas = [m.envelope() for m in found[first : first + args["page_size"]]]
     return {"success": True, "result": {"pushMessagePage": {"datas": datas, "totalCount": len(found)}}}
 
 
@@ -330,12 +326,14 @@ APIS: dict[tuple[str, str], Api] = {
     (TRADE, "alibaba.createOrder.preview"): Api(_parse_order_input, _preview),
     (TRADE, "alibaba.trade.createCrossOrder"): Api(_parse_order_input, _create),
     (TRADE, "alibaba.trade.fastCreateOrder"): Api(_parse_order_input, _create),
-    (TRADE, "alibaba.trade.get.buyerView"): Api(_parse_order_id, _buyer_view),
+    (TRADE, "alibaba.trade.get.buyerView"): Api(read.parse_order_id, _buyer_view),
     (TRADE, "alibaba.trade.getBuyerOrderList"): Api(_parse_order_list, _order_list),
-    (LOGISTICS, "alibaba.trade.getLogisticsInfos.buyerView"):
-        Api(_parse_order_id, lambda call: _shipped(call, replies.logistics_info, "result")),
-    (LOGISTICS, "alibaba.trade.getLogisticsTraceInfo.buyerView"):
-        Api(_parse_order_id, lambda call: _shipped(call, replies.trace, "logisticsTrace")),
+    (LOGISTICS, "alibaba.trade.getLogisticsInfos.buyerView"): Api(
+        read.parse_order_id, lambda call: _shipped(call, replies.logistics_info, "result")
+    ),
+    (LOGISTICS, "alibaba.trade.getLogisticsTraceInfo.buyerView"): Api(
+        read.parse_order_id, lambda call: _shipped(call, replies.trace, "logisticsTrace")
+    ),
     (TRADE, "alibaba.trade.cancel"): Api(_parse_cancel, _cancel),
     (TRADE, "alibaba.trade.getRefundReasonList"): Api(_parse_reasons, _reasons),
     (TRADE, "alibaba.trade.createRefund"): Api(_parse_refund, _refund),

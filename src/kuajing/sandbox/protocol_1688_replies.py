@@ -30,23 +30,37 @@ def product_detail(catalog: Catalog, offer: Offer) -> dict[str, Any]:
         "minOrderQuantity": offer.min_order_quantity,
         "status": offer.status,
         "mainImage": offer.image_url,
-        "priceRangeList": [{"startQuantity": tier.min_quantity, "price": yuan(tier.price)}
-                           for tier in offer.price_tiers],
-        "productAttribute": [{"attributeName": a.name, "value": a.value, "valueTrans": a.value_trans}
-                             for a in offer.attributes],
+        "priceRangeList": [
+            {"startQuantity": tier.min_quantity, "price": yuan(tier.price)} for tier in offer.price_tiers
+        ],
+        "productAttribute": [
+            {"attributeName": a.name, "value": a.value, "valueTrans": a.value_trans} for a in offer.attributes
+        ],
         "productShippingInfo": {
             "weight": str((Decimal(offer.weight_g) / 1000).quantize(Decimal("0.001"))),
-            "length": str(offer.length_cm), "width": str(offer.width_cm), "height": str(offer.height_cm),
+            "length": str(offer.length_cm),
+            "width": str(offer.width_cm),
+            "height": str(offer.height_cm),
         },
-        "productSkuInfos": [{
-            "skuId": spec.sku_id,
-            "specId": spec.spec_id,
-            "price": yuan(spec.price),
-            "consignPrice": yuan(spec.consign_price),
-            "amountOnSale": spec.stock,
-            "skuAttributes": [{"attributeName": a.name, "value": a.value, "valueTrans": a.value_trans,
-                               "skuImageUrl": spec.image_url} for a in spec.attributes],
-        } for spec in offer.specs],
+        "productSkuInfos": [
+            {
+                "skuId": spec.sku_id,
+                "specId": spec.spec_id,
+                "price": yuan(spec.price),
+                "consignPrice": yuan(spec.consign_price),
+                "amountOnSale": spec.stock,
+                "skuAttributes": [
+                    {
+                        "attributeName": a.name,
+                        "value": a.value,
+                        "valueTrans": a.value_trans,
+                        "skuImageUrl": spec.image_url,
+                    }
+                    for a in spec.attributes
+                ],
+            }
+            for spec in offer.specs
+        ],
         "sellerInfo": seller_info(catalog, supplier),
     }
 
@@ -104,29 +118,40 @@ def order_view(catalog: Catalog, purchase: Purchase) -> dict[str, Any]:
         "tradeType": purchase.trade_type,
         "buyerMemo": purchase.message,
         "receiverInfo": {
-            "toFullName": address.get("fullName"), "toMobile": address.get("mobile"),
-            "toPhone": address.get("phone", ""), "toPost": address.get("postCode", ""),
-            "toArea": " ".join(address.get(key, "") for key in
-                               ("provinceText", "cityText", "areaText", "townText", "address")),
+            "toFullName": address.get("fullName"),
+            "toMobile": address.get("mobile"),
+            "toPhone": address.get("phone", ""),
+            "toPost": address.get("postCode", ""),
+            "toArea": " ".join(
+                address.get(key, "")
+                for key in ("provinceText", "cityText", "areaText", "townText", "address")
+            ),
         },
     }
-    items = [{
-        "productID": line.offer_id,
-        "specId": line.spec_id,
-        "skuID": line.sku_id,
-        "subItemID": line.entry_id,
-        "subItemIDString": str(line.entry_id),
-        "name": line.subject,
-        "quantity": line.quantity,
-        "price": yuan(line.unit_price),
-        "itemAmount": fen_to_yuan(line.amount_fen),
-        "status": purchase.status,
-        "logisticsStatus": purchase.line_logistics_status,
-    } for line in purchase.lines]
+    items = [
+        {
+            "productID": line.offer_id,
+            "specId": line.spec_id,
+            "skuID": line.sku_id,
+            "subItemID": line.entry_id,
+            "subItemIDString": str(line.entry_id),
+            "name": line.subject,
+            "quantity": line.quantity,
+            "price": yuan(line.unit_price),
+            "itemAmount": fen_to_yuan(line.amount_fen),
+            "status": purchase.status,
+            "logisticsStatus": purchase.line_logistics_status,
+        }
+        for line in purchase.lines
+    ]
     logistics: dict[str, Any] = {
-        "contactPerson": address.get("fullName"), "mobile": address.get("mobile"),
-        "province": address.get("provinceText"), "city": address.get("cityText"),
-        "area": address.get("areaText"), "town": address.get("townText"), "address": address.get("address"),
+        "contactPerson": address.get("fullName"),
+        "mobile": address.get("mobile"),
+        "province": address.get("provinceText"),
+        "city": address.get("cityText"),
+        "area": address.get("areaText"),
+        "town": address.get("townText"),
+        "address": address.get("address"),
         "zip": address.get("postCode", ""),
         "logisticsItems": [logistics_item(purchase, shipment)] if shipment else [],
     }
@@ -163,6 +188,7 @@ def trace(purchase: Purchase, shipment: Shipment) -> dict[str, Any]:
         "logisticsId": shipment.logistics_id,
         "orderId": purchase.order_id,
         "logisticsBillNo": shipment.bill_no,
-        "logisticsSteps": [{"acceptTime": to_1688_time(step.at), "remark": step.remark}
-                           for step in shipment.steps],
+        "logisticsSteps": [
+            {"acceptTime": to_1688_time(step.at), "remark": step.remark} for step in shipment.steps
+        ],
     }

@@ -38,8 +38,13 @@ class _Token:
 
 
 class TokenBook:
-    def __init__(self, configured_token: str, buyer_member_id: str, buyer_login_id: str,
-                 new_secret: Callable[[], str] = lambda: secrets.token_hex(16)) -> None:
+    def __init__(
+        self,
+        configured_token: str,
+        buyer_member_id: str,
+        buyer_login_id: str,
+        new_secret: Callable[[], str] = lambda: secrets.token_hex(16),
+    ) -> None:
         self._access: dict[str, _Token] = {configured_token: _Token(buyer_member_id, None)}
         self._refresh: dict[str, tuple[str, float]] = {}
         self._used_codes: set[str] = set()

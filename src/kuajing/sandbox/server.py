@@ -17,8 +17,11 @@ from kuajing.sandbox.world import DEFAULT_SEED, DEFAULT_START, World
 
 
 def create_app(world: World) -> FastAPI:
-    app = FastAPI(title="kuajing sandbox: AliExpress + 1688", docs_url="/sandbox/docs",
-                  openapi_url="/sandbox/openapi.json")
+    app = FastAPI(
+        title="kuajing sandbox: AliExpress + 1688",
+        docs_url="/sandbox/docs",
+        openapi_url="/sandbox/openapi.json",
+    )
     app.state.world = world
     app.include_router(admin.build_router(world))
     app.include_router(protocol_aliexpress.build_router(world))
@@ -55,8 +58,12 @@ class SandboxServer:
         self.base_url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(self.app, log_level="warning", timeout_graceful_shutdown=1)
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
-                                        name=f"sandbox:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            name=f"sandbox:{self.port}",
+            daemon=True,
+        )
 
     def start(self) -> SandboxServer:
         self._thread.start()
@@ -75,8 +82,9 @@ class SandboxServer:
     def __enter__(self) -> SandboxServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 

@@ -28,8 +28,14 @@ def list_stores() -> None:
         repo = StoreRepository(uow.session)
         table = Table("id", "速卖通店铺 store", "seller_id", "gateway", "1688 account", "last synced")
         for store in repo.aliexpress_stores():
-            table.add_row(str(store.id), store.name, store.seller_id, store.base_url,
-                          str(store.buyer_account_id or "-"), str(store.last_synced_at or "never"))
+            table.add_row(
+                str(store.id),
+                store.name,
+                store.seller_id,
+                store.base_url,
+                str(store.buyer_account_id or "-"),
+                str(store.last_synced_at or "never"),
+            )
         console.print(table)
         accounts = Table("id", "1688 采购账号 account", "member_id", "gateway")
         for account in repo.buyer_accounts():
@@ -39,7 +45,8 @@ def list_stores() -> None:
 
 @app.command("add-aliexpress", help="Register (or update) an authorised AliExpress store.")
 def add_aliexpress(
-    name: str = typer.Option(...), seller_id: str = typer.Option(...),
+    name: str = typer.Option(...),
+    seller_id: str = typer.Option(...),
     app_key: str = typer.Option(..., envvar="KUAJING_ALIEXPRESS_APP_KEY"),
     app_secret: str = typer.Option(..., envvar="KUAJING_ALIEXPRESS_APP_SECRET"),
     access_token: str = typer.Option(..., envvar="KUAJING_ALIEXPRESS_ACCESS_TOKEN"),
@@ -47,15 +54,20 @@ def add_aliexpress(
     base_url: str = typer.Option("https://api-sg.aliexpress.com", envvar="KUAJING_ALIEXPRESS_BASE_URL"),
 ) -> None:
     with _uow() as uow:
-        store = service.save_aliexpress_store(uow.session, service.StoreCredentials(
-            name, seller_id, base_url, app_key, app_secret, access_token, refresh_token))
+        store = service.save_aliexpress_store(
+            uow.session,
+            service.StoreCredentials(
+                name, seller_id, base_url, app_key, app_secret, access_token, refresh_token
+            ),
+        )
         uow.commit()
         typer.echo(f"store {store.id} saved: {store.name} ({store.seller_id})")
 
 
 @app.command("add-1688", help="Register (or update) the 1688 buyer account orders are placed with.")
 def add_1688(
-    name: str = typer.Option(...), member_id: str = typer.Option(...),
+    name: str = typer.Option(...),
+    member_id: str = typer.Option(...),
     app_key: str = typer.Option(..., envvar="KUAJING_1688_APP_KEY"),
     app_secret: str = typer.Option(..., envvar="KUAJING_1688_APP_SECRET"),
     access_token: str = typer.Option(..., envvar="KUAJING_1688_ACCESS_TOKEN"),
@@ -63,8 +75,12 @@ def add_1688(
     base_url: str = typer.Option("https://gw.open.1688.com", envvar="KUAJING_1688_BASE_URL"),
 ) -> None:
     with _uow() as uow:
-        account = service.save_buyer_account(uow.session, service.BuyerAccountCredentials(
-            name, member_id, base_url, app_key, app_secret, access_token, refresh_token))
+        account = service.save_buyer_account(
+            uow.session,
+            service.BuyerAccountCredentials(
+                name, member_id, base_url, app_key, app_secret, access_token, refresh_token
+            ),
+        )
         uow.commit()
         typer.echo(f"1688 account {account.id} saved: {account.name} ({account.member_id})")
 
@@ -78,7 +94,9 @@ def connect_sandbox(url: str = typer.Option("http://127.0.0.1:8710", "--url")) -
     typer.echo(f"registered {saved} sandbox stores and their 1688 buyer account")
 
 
-@app.command(help="Call each store and account once (approved carriers / a product) to check the credentials.")
+@app.command(
+    help="Call each store and account once (approved carriers / a product) to check the credentials."
+)
 def check() -> None:
     failures = 0
     with _uow() as uow:

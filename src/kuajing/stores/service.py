@@ -48,43 +48,57 @@ def _require(value: str, field: str) -> None:
         raise ValidationFailed(f"{field} must not be empty", f"{field} 不能为空", details={"field": field})
 
 
-def save_aliexpress_store(session: Session, creds: StoreCredentials, *, now: datetime | None = None) -> AliExpressStore:
+def save_aliexpress_store(
+    session: Session, creds: StoreCredentials, *, now: datetime | None = None
+) -> AliExpressStore:
     """Adds the store, or updates its credentials if the seller id is already known."""
     for field in ("name", "seller_id", "base_url", "app_key", "app_secret", "access_token"):
         _require(getattr(creds, field), field)
     repo = StoreRepository(session)
     store = repo.aliexpress_store_by_seller(creds.seller_id)
     if store is None:
-        store = AliExpressStore(seller_id=creds.seller_id, created_at=now or utcnow(),
-                                access_token_expires_at=None, refresh_token_expires_at=None,
-                                last_synced_at=None, buyer_account_id=None)
-        repo.add(store)
+        store = AliExpressStore(
+            seller_id=creds.seller_id,
+            created_at=now or utcnow(),
+            access_token_expires_at=None,
+            refresh_token_expires_at=None,
+            last_synced_at=None,
+            buyer_account_id=None,
+        )
     store.name = creds.name
     store.base_url = creds.base_url.rstrip("/")
     store.app_key = creds.app_key
     store.app_secret = creds.app_secret
     store.access_token = creds.access_token
     store.refresh_token = creds.refresh_token
+    if store.id is None:
+        repo.add(store)
     session.flush()
     return store
 
 
-def save_buyer_account(session: Session, creds: BuyerAccountCredentials, *,
-                       now: datetime | None = None) -> Alibaba1688Account:
+def save_buyer_account(
+    session: Session, creds: BuyerAccountCredentials, *, now: datetime | None = None
+) -> Alibaba1688Account:
     for field in ("name", "member_id", "base_url", "app_key", "app_secret", "access_token"):
         _require(getattr(creds, field), field)
     repo = StoreRepository(session)
     account = repo.buyer_account_by_member(creds.member_id)
     if account is None:
-        account = Alibaba1688Account(member_id=creds.member_id, created_at=now or utcnow(),
-                                     access_token_expires_at=None, refresh_token_expires_at=None)
-        repo.add(account)
+        account = Alibaba1688Account(
+            member_id=creds.member_id,
+            created_at=now or utcnow(),
+            access_token_expires_at=None,
+            refresh_token_expires_at=None,
+        )
     account.name = creds.name
     account.base_url = creds.base_url.rstrip("/")
     account.app_key = creds.app_key
     account.app_secret = creds.app_secret
     account.access_token = creds.access_token
     account.refresh_token = creds.refresh_token
+    if account.id is None:
+        repo.add(account)
     session.flush()
     return account
 
@@ -106,22 +120,31 @@ def aliexpress_client(store: AliExpressStore, **overrides: object) -> AliExpress
 
     The caller's unit of work commits them with whatever else it does.
     """
-    config = AliExpressConfig(base_url=store.base_url, app_key=store.app_key, app_secret=store.app_secret,
-                              access_token=store.access_token, refresh_token=store.refresh_token)
+    config = AliExpressConfig(
+        base_url=store.base_url,
+        app_key=store.app_key,
+        app_secret=store.app_secret,
+        access_token=store.access_token,
+        refresh_token=store.refresh_token,
+    )
 
     def remember(tokens: AliExpressTokens) -> None:
         store.access_token = tokens.access_token
         store.refresh_token = tokens.refresh_token or store.refresh_token
-        store.access_token_expires_at = tokens.access_token_expires_at
-        store.refresh_token_expires_at = tokens.refresh_token_expires_at
+        store.access_token_expires_at = tokens.expires_at
+        store.refresh_token_expires_at = tokens.refresh_expires_at
 
     return AliExpressClient(config, on_tokens_refreshed=remember, **overrides)  # type: ignore[arg-type]
 
 
 def alibaba_client(account: Alibaba1688Account, **overrides: object) -> Alibaba1688Client:
-    config = Alibaba1688Config(base_url=account.base_url, app_key=account.app_key,
-                               app_secret=account.app_secret, access_token=account.access_token,
-                               refresh_token=account.refresh_token)
+    config = Alibaba1688Config(
+        base_url=account.base_url,
+        app_key=account.app_key,
+        app_secret=account.app_secret,
+        access_token=account.access_token,
+        refresh_token=account.refresh_token,
+    )
 
     def remember(tokens: AlibabaTokens) -> None:
         account.access_token = tokens.access_token
@@ -136,13 +159,29 @@ def connect_sandbox(session: Session, sandbox_url: str, accounts: dict[str, Any]
     """Registers the sandbox's stores and buyer account (``GET /sandbox/accounts``) and links them."""
     base = sandbox_url.rstrip("/")
     ae, buyer = accounts["aliexpress"], accounts["1688"]
-    account = save_buyer_account(session, BuyerAccountCredentials(
-        name=buyer.get("name", "1688 沙箱采购账号"), member_id=buyer["member_id"], base_url=f"{base}/1688",
-        app_key=buyer["app_key"], app_secret=buyer["app_secret"], access_token=buyer["access_token"]))
+    account = save_buyer_account(
+        session,
+        BuyerAccountCredentials(
+            name=buyer.get("name", "1688 沙箱采购账号"),
+            member_id=buyer["member_id"],
+            base_url=f"{base}/1688",
+            app_key=buyer["app_key"],
+            app_secret=buyer["app_secret"],
+            access_token=buyer["access_token"],
+        ),
+    )
     for entry in ae["stores"]:
-        store = save_aliexpress_store(session, StoreCredentials(
-            name=entry["name"], seller_id=str(entry["seller_id"]), base_url=f"{base}/aliexpress",
-            app_key=ae["app_key"], app_secret=ae["app_secret"], access_token=entry["access_token"]))
+        store = save_aliexpress_store(
+            session,
+            StoreCredentials(
+                name=entry["name"],
+                seller_id=str(entry["seller_id"]),
+                base_url=f"{base}/aliexpress",
+                app_key=ae["app_key"],
+                app_secret=ae["app_secret"],
+                access_token=entry["access_token"],
+            ),
+        )
         store.buyer_account_id = account.id
     session.flush()
     return len(ae["stores"])

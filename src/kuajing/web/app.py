@@ -33,8 +33,13 @@ def make_templates() -> Jinja2Templates:
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     language = request_language(request)
     templates: Jinja2Templates = request.app.state.templates
-    full = {"lang": language, "tz": ZoneInfo(request.app.state.settings.timezone), "other_lang": "en" if language == "zh-CN" else "zh-CN",
-            "t": lambda key, **values: translate(key, language, **values), "version": __version__}
+    full = {
+        "lang": language,
+        "tz": ZoneInfo(request.app.state.settings.timezone),
+        "other_lang": "en" if language == "zh-CN" else "zh-CN",
+        "t": lambda key, **values: translate(key, language, **values),
+        "version": __version__,
+    }
     full.update(context)
     response = templates.TemplateResponse(request, name, full, status_code=status_code)
     if "lang" in request.query_params:
@@ -44,7 +49,9 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="kuajing 跨境", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="kuajing 跨境", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json"
+    )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)

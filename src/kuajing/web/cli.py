@@ -42,12 +42,15 @@ def demo(
 
     settings = get_settings()
     migrate.upgrade(settings.database_url)
-    sandbox = SandboxServer(seed, start=current_hour(), credentials=SandboxCredentials.from_env(),
-                            port=sandbox_port).start()
+    sandbox = SandboxServer(
+        seed, start=current_hour(), credentials=SandboxCredentials.from_env(), port=sandbox_port
+    ).start()
     base = sandbox.base_url
     _point_clients_at(base, sandbox)
     httpx.post(f"{base}/sandbox/orders/generate", params={"count": orders}, timeout=60).raise_for_status()
-    httpx.post(f"{base}/sandbox/orders/rate", params={"per_hour": orders_per_hour}, timeout=10).raise_for_status()
+    httpx.post(
+        f"{base}/sandbox/orders/rate", params={"per_hour": orders_per_hour}, timeout=10
+    ).raise_for_status()
     with UnitOfWork(make_session_factory(make_engine(settings.database_url))) as uow:
         service.connect_sandbox(uow.session, base, httpx.get(f"{base}/sandbox/accounts", timeout=10).json())
         uow.commit()
@@ -63,16 +66,18 @@ def demo(
 def _point_clients_at(base: str, sandbox: object) -> None:
     """The product's clients read these settings; in the demo they name the sandbox."""
     creds = sandbox.world.credentials  # type: ignore[attr-defined]
-    os.environ.update({
-        "KUAJING_ALIEXPRESS_BASE_URL": f"{base}/aliexpress",
-        "KUAJING_ALIEXPRESS_APP_KEY": creds.ae_app_key,
-        "KUAJING_ALIEXPRESS_APP_SECRET": creds.ae_app_secret,
-        "KUAJING_ALIEXPRESS_ACCESS_TOKEN": creds.ae_access_token,
-        "KUAJING_1688_BASE_URL": f"{base}/1688",
-        "KUAJING_1688_APP_KEY": creds.alibaba_app_key,
-        "KUAJING_1688_APP_SECRET": creds.alibaba_app_secret,
-        "KUAJING_1688_ACCESS_TOKEN": creds.alibaba_access_token,
-    })
+    os.environ.update(
+        {
+            "KUAJING_ALIEXPRESS_BASE_URL": f"{base}/aliexpress",
+            "KUAJING_ALIEXPRESS_APP_KEY": creds.ae_app_key,
+            "KUAJING_ALIEXPRESS_APP_SECRET": creds.ae_app_secret,
+            "KUAJING_ALIEXPRESS_ACCESS_TOKEN": creds.ae_access_token,
+            "KUAJING_1688_BASE_URL": f"{base}/1688",
+            "KUAJING_1688_APP_KEY": creds.alibaba_app_key,
+            "KUAJING_1688_APP_SECRET": creds.alibaba_app_secret,
+            "KUAJING_1688_ACCESS_TOKEN": creds.alibaba_access_token,
+        }
+    )
     get_settings.cache_clear()
 
 

@@ -42,8 +42,10 @@ def _store_card(store: Any) -> StoreCard:
         with service.aliexpress_client(store) as client:
             # The sandbox's clock may run ahead of ours: ask it for "now" where it says so.
             now = utcnow()
-            query = OrderQuery(create_date_start=now - timedelta(days=ORDER_WINDOW_DAYS),
-                               create_date_end=now + timedelta(days=365))
+            query = OrderQuery(
+                create_date_start=now - timedelta(days=ORDER_WINDOW_DAYS),
+                create_date_end=now + timedelta(days=365),
+            )
             orders = list(client.iter_orders(query))
         card.order_count = len(orders)
         card.latest = sorted(orders, key=lambda order: order.created_at, reverse=True)[:LATEST]
@@ -66,12 +68,22 @@ def dashboard(request: Request) -> HTMLResponse:
             except MarketplaceError as error:
                 carrier_error = str(error)
         uow.commit()  # refreshed tokens, if any
-    return render(request, "dashboard.html", {"cards": cards, "carriers": carriers,
-                                              "carrier_error": carrier_error, "window_days": ORDER_WINDOW_DAYS})
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "cards": cards,
+            "carriers": carriers,
+            "carrier_error": carrier_error,
+            "window_days": ORDER_WINDOW_DAYS,
+        },
+    )
 
 
 @router.get("/catalog", response_class=HTMLResponse)
-def catalog(request: Request, page: int = Query(1, ge=1), per_page: int = Query(20, ge=1, le=100)) -> HTMLResponse:
+def catalog(
+    request: Request, page: int = Query(1, ge=1), per_page: int = Query(20, ge=1, le=100)
+) -> HTMLResponse:
     offers: list[Any] = []
     errors: list[str] = []
     total = 0
@@ -87,8 +99,18 @@ def catalog(request: Request, page: int = Query(1, ge=1), per_page: int = Query(
                     except MarketplaceError as error:
                         errors.append(str(error))
         uow.commit()
-    return render(request, "catalog.html", {"offers": offers, "errors": errors, "has_account": bool(total or offers),
-                                            "page": page, "per_page": per_page, "total": total})
+    return render(
+        request,
+        "catalog.html",
+        {
+            "offers": offers,
+            "errors": errors,
+            "has_account": bool(total or offers),
+            "page": page,
+            "per_page": per_page,
+            "total": total,
+        },
+    )
 
 
 def _offer_ids(base_url: str, page: int, per_page: int) -> tuple[list[int], int]:
@@ -98,8 +120,11 @@ def _offer_ids(base_url: str, page: int, per_page: int) -> tuple[list[int], int]
     if sandbox_root == base_url:
         return [], 0
     try:
-        reply = httpx.get(f"{sandbox_root}/sandbox/catalog/offers",
-                          params={"limit": per_page, "offset": (page - 1) * per_page}, timeout=10).json()
+        reply = httpx.get(
+            f"{sandbox_root}/sandbox/catalog/offers",
+            params={"limit": per_page, "offset": (page - 1) * per_page},
+            timeout=10,
+        ).json()
     except (httpx.HTTPError, ValueError):
         return [], 0
     return [int(offer_id) for offer_id in reply["offer_ids"]], int(reply["total"])

@@ -18,8 +18,15 @@ from kuajing.sandbox.server import SandboxServer
 
 APP_KEY, SECRET, TOKEN = "1688100", "sandbox-1688-secret", "sandbox-1688-token"
 TRADE = "com.alibaba.trade"
-ADDRESS = {"fullName": "王仓管", "mobile": "13800001688", "provinceText": "浙江省", "cityText": "金华市",
-           "areaText": "义乌市", "townText": "稠城街道", "address": "国际商贸城一区"}
+ADDRESS = {
+    "fullName": "王仓管",
+    "mobile": "13800001688",
+    "provinceText": "浙江省",
+    "cityText": "金华市",
+    "areaText": "义乌市",
+    "townText": "稠城街道",
+    "address": "国际商贸城一区",
+}
 
 
 def aop_sign(secret: str, path: str, params: dict[str, str]) -> str:
@@ -27,10 +34,21 @@ def aop_sign(secret: str, path: str, params: dict[str, str]) -> str:
     return hmac.new(secret.encode(), message.encode(), hashlib.sha1).hexdigest().upper()
 
 
-def call(sandbox: SandboxServer, namespace: str, api: str, *, app_key: str = APP_KEY, secret: str = SECRET,
-         token: str | None = TOKEN, timeout: float = 5.0, **business: Any) -> httpx.Response:
-    params = {key: json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
-              for key, value in business.items()}
+def call(
+    sandbox: SandboxServer,
+    namespace: str,
+    api: str,
+    *,
+    app_key: str = APP_KEY,
+    secret: str = SECRET,
+    token: str | None = TOKEN,
+    timeout: float = 5.0,
+    **business: Any,
+) -> httpx.Response:
+    params = {
+        key: json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
+        for key, value in business.items()
+    }
     if token is not None:
         params["access_token"] = token
     params["_aop_timestamp"] = "1793491200000"
@@ -41,15 +59,28 @@ def call(sandbox: SandboxServer, namespace: str, api: str, *, app_key: str = APP
 
 def cargo(sandbox: SandboxServer) -> list[dict[str, Any]]:
     catalog = sandbox.world.catalog
-    offer = next(o for o in catalog.offers.values()
-                 if o.status == "published" and catalog.supplier_of(o).dropship_relation
-                 and not catalog.supplier_of(o).excluded_provinces and o.specs[0].stock > 10)
+    offer = next(
+        o
+        for o in catalog.offers.values()
+        if o.status == "published"
+        and catalog.supplier_of(o).dropship_relation
+        and not catalog.supplier_of(o).excluded_provinces
+        and o.specs[0].stock > 10
+    )
     return [{"offerId": offer.offer_id, "specId": offer.specs[0].spec_id, "quantity": 1}]
 
 
 def create(sandbox: SandboxServer, **extra: Any) -> httpx.Response:
-    return call(sandbox, TRADE, "alibaba.trade.createCrossOrder", flow="general", outOrderId="AE-1-1",
-                addressParam=ADDRESS, cargoParamList=cargo(sandbox), **extra)
+    return call(
+        sandbox,
+        TRADE,
+        "alibaba.trade.createCrossOrder",
+        flow="general",
+        outOrderId="AE-1-1",
+        addressParam=ADDRESS,
+        cargoParamList=cargo(sandbox),
+        **extra,
+    )
 
 
 def gateway_error(reply: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -61,24 +92,34 @@ def gateway_error(reply: httpx.Response, status: int, code: str) -> dict[str, An
 
 
 def add_fault(sandbox: SandboxServer, method: str, kind: str, delay_s: float = 0.3) -> None:
-    reply = httpx.post(f"{sandbox.base_url}/sandbox/faults",
-                       json={"method": method, "kind": kind, "rate": 1, "delay_s": delay_s})
+    reply = httpx.post(
+        f"{sandbox.base_url}/sandbox/faults",
+        json={"method": method, "kind": kind, "rate": 1, "delay_s": delay_s},
+    )
     reply.raise_for_status()
 
 
 def test_unknown_app_key_is_signature_invalid(sandbox: SandboxServer) -> None:
-    gateway_error(call(sandbox, TRADE, "alibaba.trade.get.buyerView", app_key="999", orderId=1),
-                  401, "gw.SignatureInvalid")
+    gateway_error(
+        call(sandbox, TRADE, "alibaba.trade.get.buyerView", app_key="999", orderId=1),
+        401,
+        "gw.SignatureInvalid",
+    )
 
 
 def test_wrong_secret_is_signature_invalid(sandbox: SandboxServer) -> None:
-    gateway_error(call(sandbox, TRADE, "alibaba.trade.get.buyerView", secret="nope", orderId=1),
-                  401, "gw.SignatureInvalid")
+    gateway_error(
+        call(sandbox, TRADE, "alibaba.trade.get.buyerView", secret="nope", orderId=1),
+        401,
+        "gw.SignatureInvalid",
+    )
 
 
 def test_missing_signature_is_signature_invalid(sandbox: SandboxServer) -> None:
-    reply = httpx.post(f"{sandbox.base_url}/1688/openapi/param2/1/{TRADE}/alibaba.trade.get.buyerView/{APP_KEY}",
-                       data={"access_token": TOKEN, "orderId": "1"})
+    path = f"param2/1/{TRADE}/alibaba.trade.get.buyerView/{APP_KEY}"
+    reply = httpx.post(
+        f"{sandbox.base_url}/1688/openapi/{path}", data={"access_token": TOKEN, "orderId": "1"}
+    )
     gateway_error(reply, 401, "gw.SignatureInvalid")
 
 
@@ -92,8 +133,11 @@ def test_params_in_the_query_string_are_signed_and_read_too(sandbox: SandboxServ
 
 def test_unknown_api_or_wrong_namespace_is_api_not_found(sandbox: SandboxServer) -> None:
     gateway_error(call(sandbox, TRADE, "alibaba.trade.noSuchApi"), 404, "gw.APINotFound")
-    gateway_error(call(sandbox, "com.alibaba.logistics", "alibaba.trade.get.buyerView", orderId=1),
-                  404, "gw.APINotFound")
+    gateway_error(
+        call(sandbox, "com.alibaba.logistics", "alibaba.trade.get.buyerView", orderId=1),
+        404,
+        "gw.APINotFound",
+    )
 
 
 def test_too_many_calls_is_qos_app_frequency_limit(sandbox: SandboxServer) -> None:
@@ -103,34 +147,57 @@ def test_too_many_calls_is_qos_app_frequency_limit(sandbox: SandboxServer) -> No
 
 
 def test_missing_or_unknown_token_is_access_token_invalid(sandbox: SandboxServer) -> None:
-    gateway_error(call(sandbox, TRADE, "alibaba.trade.get.buyerView", token=None, orderId=1),
-                  401, "gw.AccessTokenInvalid")
-    gateway_error(call(sandbox, TRADE, "alibaba.trade.get.buyerView", token="stolen", orderId=1),
-                  401, "gw.AccessTokenInvalid")
+    gateway_error(
+        call(sandbox, TRADE, "alibaba.trade.get.buyerView", token=None, orderId=1),
+        401,
+        "gw.AccessTokenInvalid",
+    )
+    gateway_error(
+        call(sandbox, TRADE, "alibaba.trade.get.buyerView", token="stolen", orderId=1),
+        401,
+        "gw.AccessTokenInvalid",
+    )
 
 
 def test_expired_token_is_access_token_expired(sandbox: SandboxServer) -> None:
     assert call(sandbox, TRADE, "alibaba.trade.get.buyerView", orderId=1).status_code == 200
     httpx.post(f"{sandbox.base_url}/sandbox/1688/tokens/expire").raise_for_status()
-    gateway_error(call(sandbox, TRADE, "alibaba.trade.get.buyerView", orderId=1), 401, "gw.AccessTokenExpired")
+    gateway_error(
+        call(sandbox, TRADE, "alibaba.trade.get.buyerView", orderId=1), 401, "gw.AccessTokenExpired"
+    )
 
 
 def test_missing_parameter_is_named(sandbox: SandboxServer) -> None:
     body = gateway_error(call(sandbox, TRADE, "alibaba.trade.get.buyerView"), 400, "gw.MissingParameter")
     assert "orderId" in body["error_message"]
-    body = gateway_error(call(sandbox, TRADE, "alibaba.trade.createCrossOrder", addressParam=ADDRESS),
-                         400, "gw.MissingParameter")
+    body = gateway_error(
+        call(sandbox, TRADE, "alibaba.trade.createCrossOrder", addressParam=ADDRESS),
+        400,
+        "gw.MissingParameter",
+    )
     assert "cargoParamList" in body["error_message"]
 
 
 def test_invalid_parameter_is_named(sandbox: SandboxServer) -> None:
-    body = gateway_error(call(sandbox, TRADE, "alibaba.trade.createCrossOrder", addressParam="{not json",
-                              cargoParamList=cargo(sandbox)), 400, "gw.InvalidParameter")
+    body = gateway_error(
+        call(
+            sandbox,
+            TRADE,
+            "alibaba.trade.createCrossOrder",
+            addressParam="{not json",
+            cargoParamList=cargo(sandbox),
+        ),
+        400,
+        "gw.InvalidParameter",
+    )
     assert "addressParam" in body["error_message"]
-    body = gateway_error(call(sandbox, TRADE, "alibaba.trade.getBuyerOrderList", pageSize=51),
-                         400, "gw.InvalidParameter")
+    body = gateway_error(
+        call(sandbox, TRADE, "alibaba.trade.getBuyerOrderList", pageSize=51), 400, "gw.InvalidParameter"
+    )
     assert "pageSize" in body["error_message"]
-    gateway_error(call(sandbox, TRADE, "alibaba.trade.get.buyerView", orderId="abc"), 400, "gw.InvalidParameter")
+    gateway_error(
+        call(sandbox, TRADE, "alibaba.trade.get.buyerView", orderId="abc"), 400, "gw.InvalidParameter"
+    )
 
 
 def test_timeout_before_write_answers_503_and_writes_nothing(sandbox: SandboxServer) -> None:
@@ -169,20 +236,32 @@ def test_malformed_reply_is_not_json_but_the_write_happened(sandbox: SandboxServ
 
 def token_request(sandbox: SandboxServer, **form: str) -> httpx.Response:
     base = {"client_id": APP_KEY, "client_secret": SECRET, "redirect_uri": "http://127.0.0.1/cb"}
-    return httpx.post(f"{sandbox.base_url}/1688/openapi/http/1/system.oauth2/getToken/{APP_KEY}",
-                      data={**base, **form})
+    return httpx.post(
+        f"{sandbox.base_url}/1688/openapi/http/1/system.oauth2/getToken/{APP_KEY}", data={**base, **form}
+    )
 
 
 def test_authorization_code_gives_a_working_token_once(sandbox: SandboxServer) -> None:
     member = sandbox.world.buyer.member_id
-    reply = token_request(sandbox, grant_type="authorization_code", code=f"code-{member}",
-                          need_refresh_token="true")
+    reply = token_request(
+        sandbox, grant_type="authorization_code", code=f"code-{member}", need_refresh_token="true"
+    )
     assert reply.status_code == 200
     body = reply.json()
     assert body["memberId"] == member and body["expires_in"] == 36000
-    assert {"access_token", "refresh_token", "refresh_token_timeout", "aliId", "resource_owner"} <= body.keys()
-    assert call(sandbox, TRADE, "alibaba.trade.get.buyerView", token=body["access_token"],
-                orderId=1).json()["errorCode"] == "ORDER_NOT_FOUND"
+    assert {
+        "access_token",
+        "refresh_token",
+        "refresh_token_timeout",
+        "aliId",
+        "resource_owner",
+    } <= body.keys()
+    assert (
+        call(sandbox, TRADE, "alibaba.trade.get.buyerView", token=body["access_token"], orderId=1).json()[
+            "errorCode"
+        ]
+        == "ORDER_NOT_FOUND"
+    )
     again = token_request(sandbox, grant_type="authorization_code", code=f"code-{member}")
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
 

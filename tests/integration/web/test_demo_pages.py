@@ -23,8 +23,12 @@ def _connected_app(sandbox: SandboxServer, database_url: str) -> TestClient:
     return TestClient(create_app(Settings(database_url=database_url)))
 
 
-def test_dashboard_lists_every_sandbox_store_with_its_latest_orders(sandbox: SandboxServer, sqlite_url: str) -> None:
-    order_ids = httpx.post(f"{sandbox.base_url}/sandbox/orders/generate", params={"count": 12}).json()["order_ids"]
+def test_dashboard_lists_every_sandbox_store_with_its_latest_orders(
+    sandbox: SandboxServer, sqlite_url: str
+) -> None:
+    order_ids = httpx.post(f"{sandbox.base_url}/sandbox/orders/generate", params={"count": 12}).json()[
+        "order_ids"
+    ]
     client = _connected_app(sandbox, sqlite_url)
     page = client.get("/")
     assert page.status_code == 200
@@ -53,7 +57,9 @@ def test_catalog_page_shows_1688_offers_with_supplier_flags(sandbox: SandboxServ
     assert "诚信通" in page.text
 
 
-def test_a_store_whose_token_is_refused_shows_the_error_on_its_card(sandbox: SandboxServer, sqlite_url: str) -> None:
+def test_a_store_whose_token_is_refused_shows_the_error_on_its_card(
+    sandbox: SandboxServer, sqlite_url: str
+) -> None:
     client = _connected_app(sandbox, sqlite_url)
     with UnitOfWork(make_session_factory(make_engine(sqlite_url))) as uow:
         from kuajing.stores.repository import StoreRepository

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kuajing.kit.clock import FixedClock, ensure_aware, from_ae_time, from_epoch_ms, epoch_ms, to_ae_time
+from kuajing.kit.clock import FixedClock, ensure_aware, epoch_ms, from_ae_time, from_epoch_ms, to_ae_time
 
 
 def test_aliexpress_times_are_us_pacific_both_ways() -> None:

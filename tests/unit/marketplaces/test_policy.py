@@ -20,8 +20,9 @@ def _err(cls: type[MarketplaceError], **kwargs: float) -> MarketplaceError:
 
 
 def _policy(sleeps: list[float], attempts: int = 4) -> RetryPolicy:
-    return RetryPolicy(max_attempts=attempts, base_delay=0.5, jitter=0, sleep=sleeps.append,
-                       rng=random.Random(0))
+    return RetryPolicy(
+        max_attempts=attempts, base_delay=0.5, jitter=0, sleep=sleeps.append, rng=random.Random(0)
+    )
 
 
 def test_transient_errors_are_retried_with_exponential_back_off() -> None:

@@ -25,8 +25,15 @@ from kuajing.sandbox.catalog import Catalog, Offer, build_catalog
 from kuajing.sandbox.credentials import SandboxCredentials
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
-ADDRESS = {"fullName": "王仓管", "mobile": "13800001688", "provinceText": "浙江省", "cityText": "金华市",
-           "areaText": "义乌市", "townText": "稠城街道", "address": "国际商贸城一区"}
+ADDRESS = {
+    "fullName": "王仓管",
+    "mobile": "13800001688",
+    "provinceText": "浙江省",
+    "cityText": "金华市",
+    "areaText": "义乌市",
+    "townText": "稠城街道",
+    "address": "国际商贸城一区",
+}
 
 
 @pytest.fixture
@@ -46,10 +53,16 @@ def buyer(catalog: Catalog, clock: FixedClock) -> BuyerSide:
 
 def orderable(catalog: Catalog, *, super_factory: bool | None = None, skip: int = 0) -> Offer:
     """A published offer whose supplier will take a dropship order to Zhejiang."""
-    found = [o for o in catalog.offers.values()
-             if o.status == "published" and all(s.stock >= 100 for s in o.specs) and len(o.specs) >= 2
-             and catalog.supplier_of(o).dropship_relation and not catalog.supplier_of(o).excluded_provinces
-             and super_factory in (None, catalog.supplier_of(o).super_factory)]
+    found = [
+        o
+        for o in catalog.offers.values()
+        if o.status == "published"
+        and all(s.stock >= 100 for s in o.specs)
+        and len(o.specs) >= 2
+        and catalog.supplier_of(o).dropship_relation
+        and not catalog.supplier_of(o).excluded_provinces
+        and super_factory in (None, catalog.supplier_of(o).super_factory)
+    ]
     return found[skip]
 
 
@@ -109,8 +122,9 @@ def test_more_than_stock_is_500_004_and_nothing_is_taken(buyer: BuyerSide, catal
     assert buyer.state()["purchases"] == 0
 
 
-@pytest.mark.parametrize("missing", ["fullName", "mobile", "provinceText", "cityText", "areaText", "townText",
-                                     "address"])
+@pytest.mark.parametrize(
+    "missing", ["fullName", "mobile", "provinceText", "cityText", "areaText", "townText", "address"]
+)
 def test_address_missing_a_level_is_500_005(buyer: BuyerSide, catalog: Catalog, missing: str) -> None:
     address = {key: value for key, value in ADDRESS.items() if key != missing}
     assert refusal_code(buyer, one(orderable(catalog)), address) == "500_005"
@@ -124,14 +138,18 @@ def test_saved_address_id_is_accepted_and_unknown_one_is_500_005(buyer: BuyerSid
 
 def test_two_suppliers_or_over_50_skus_in_one_order_is_500_006(buyer: BuyerSide, catalog: Catalog) -> None:
     first = orderable(catalog)
-    other = next(o for o in catalog.offers.values()
-                 if o.status == "published" and o.supplier_member_id != first.supplier_member_id)
+    other = next(
+        o
+        for o in catalog.offers.values()
+        if o.status == "published" and o.supplier_member_id != first.supplier_member_id
+    )
     assert refusal_code(buyer, one(first) + one(other)) == "500_006"
     by_supplier: dict[str, list[CargoItem]] = {}
     for offer in catalog.offers.values():
         if offer.status == "published":
-            by_supplier.setdefault(offer.supplier_member_id, []).extend(one(offer, spec=n)[0]
-                                                                      for n in range(len(offer.specs)))
+            by_supplier.setdefault(offer.supplier_member_id, []).extend(
+                one(offer, spec=n)[0] for n in range(len(offer.specs))
+            )
     many = max(by_supplier.values(), key=len)
     assert len(many) > 50
     assert refusal_code(buyer, many[:51]) == "500_006"
@@ -187,8 +205,9 @@ def test_dispatch_within_72h_matches_the_guides_rates(catalog: Catalog, clock: F
         assert all(timedelta(hours=2) <= p.dispatch_due - START <= timedelta(hours=168) for p in purchases)
 
 
-def test_advance_dispatches_traces_and_announces_each_step(buyer: BuyerSide, catalog: Catalog,
-                                                           clock: FixedClock) -> None:
+def test_advance_dispatches_traces_and_announces_each_step(
+    buyer: BuyerSide, catalog: Catalog, clock: FixedClock
+) -> None:
     purchase = buyer.create_order(buyer.member_id, one(orderable(catalog)), ADDRESS, out_order_id="AE-7-1")
     stop = START + timedelta(days=30)
     clock.set(stop)
@@ -219,8 +238,9 @@ def test_unapproved_carriers_often_stop_after_pickup(catalog: Catalog, clock: Fi
     assert 10 <= len(stalled) < 40
 
 
-def test_cancelled_purchase_is_never_dispatched(buyer: BuyerSide, catalog: Catalog,
-                                                clock: FixedClock) -> None:
+def test_cancelled_purchase_is_never_dispatched(
+    buyer: BuyerSide, catalog: Catalog, clock: FixedClock
+) -> None:
     purchase = buyer.create_order(buyer.member_id, one(orderable(catalog)), ADDRESS)
     buyer.cancel(purchase.order_id, buyer.member_id, "buyerCancel")
     clock.set(START + timedelta(days=10))
@@ -228,46 +248,75 @@ def test_cancelled_purchase_is_never_dispatched(buyer: BuyerSide, catalog: Catal
     assert purchase.shipment is None
 
 
-def test_refund_records_reason_and_resolves_later(buyer: BuyerSide, catalog: Catalog,
-                                                  clock: FixedClock) -> None:
+def test_refund_records_reason_and_resolves_later(
+    buyer: BuyerSide, catalog: Catalog, clock: FixedClock
+) -> None:
     purchase = buyer.create_order(buyer.member_id, one(orderable(catalog), 2), ADDRESS)
     buyer.dispatch_now(purchase.order_id)
     reasons = buyer.refund_reasons(purchase.order_id, buyer.member_id, GOODS_RECEIVED)
     wrong_item = next(r for r in reasons if r.name == "发错货")
     refund = buyer.create_refund(
-        purchase.order_id, buyer.member_id, entry_ids=[purchase.lines[0].entry_id], dispute_request="refund",
-        apply_payment_fen=purchase.goods_fen, apply_carriage_fen=0, reason_id=wrong_item.id,
-        description="收到的颜色不对", goods_status=GOODS_RECEIVED, vouchers=["https://img.example/1.jpg"])
+        purchase.order_id,
+        buyer.member_id,
+        entry_ids=[purchase.lines[0].entry_id],
+        dispute_request="refund",
+        apply_payment_fen=purchase.goods_fen,
+        apply_carriage_fen=0,
+        reason_id=wrong_item.id,
+        description="收到的颜色不对",
+        goods_status=GOODS_RECEIVED,
+        vouchers=["https://img.example/1.jpg"],
+    )
     assert purchase.refund_status == "waitselleragree"
     clock.set(START + timedelta(days=4))
     buyer.advance(START, clock.now())
     assert refund.status == "refundsuccess" and purchase.refund_status == "refundsuccess"
 
 
-@pytest.mark.parametrize(("change", "code"), [
-    ({"apply_payment_fen": 10**9}, "REFUND_AMOUNT_EXCEEDED"),
-    ({"reason_id": 1}, "REFUND_REASON_INVALID"),
-    ({"vouchers": []}, "REFUND_VOUCHER_REQUIRED"),
-    ({"entry_ids": [123]}, "ORDER_ENTRY_NOT_FOUND"),
-])
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"apply_payment_fen": 10**9}, "REFUND_AMOUNT_EXCEEDED"),
+        ({"reason_id": 1}, "REFUND_REASON_INVALID"),
+        ({"vouchers": []}, "REFUND_VOUCHER_REQUIRED"),
+        ({"entry_ids": [123]}, "ORDER_ENTRY_NOT_FOUND"),
+    ],
+)
 def test_refund_refusals(buyer: BuyerSide, catalog: Catalog, change: dict[str, object], code: str) -> None:
     purchase = buyer.create_order(buyer.member_id, one(orderable(catalog)), ADDRESS)
     args: dict[str, object] = {
-        "entry_ids": [purchase.lines[0].entry_id], "dispute_request": "refund", "apply_payment_fen": 1,
-        "apply_carriage_fen": 0, "reason_id": 20025, "description": "坏了", "goods_status": GOODS_RECEIVED,
-        "vouchers": ["v"], **change}
+        "entry_ids": [purchase.lines[0].entry_id],
+        "dispute_request": "refund",
+        "apply_payment_fen": 1,
+        "apply_carriage_fen": 0,
+        "reason_id": 20025,
+        "description": "坏了",
+        "goods_status": GOODS_RECEIVED,
+        "vouchers": ["v"],
+        **change,
+    }
     with pytest.raises(BuyerRefusal) as caught:
         buyer.create_refund(purchase.order_id, buyer.member_id, **args)  # type: ignore[arg-type]
     assert caught.value.code == code
 
 
-def test_full_refund_before_dispatch_closes_the_order(buyer: BuyerSide, catalog: Catalog,
-                                                      clock: FixedClock) -> None:
+def test_full_refund_before_dispatch_closes_the_order(
+    buyer: BuyerSide, catalog: Catalog, clock: FixedClock
+) -> None:
     purchase = buyer.create_order(buyer.member_id, one(orderable(catalog)), ADDRESS)
     purchase.dispatch_due = START + timedelta(days=30)  # the supplier is slow
-    buyer.create_refund(purchase.order_id, buyer.member_id, entry_ids=[purchase.lines[0].entry_id],
-                        dispute_request="refund", apply_payment_fen=purchase.goods_fen, apply_carriage_fen=0,
-                        reason_id=20002, description="未按时发货", goods_status=GOODS_NOT_SENT, vouchers=[])
+    buyer.create_refund(
+        purchase.order_id,
+        buyer.member_id,
+        entry_ids=[purchase.lines[0].entry_id],
+        dispute_request="refund",
+        apply_payment_fen=purchase.goods_fen,
+        apply_carriage_fen=0,
+        reason_id=20002,
+        description="未按时发货",
+        goods_status=GOODS_NOT_SENT,
+        vouchers=[],
+    )
     clock.set(START + timedelta(days=3, hours=1))
     buyer.advance(START, clock.now())
     assert purchase.status in (CANCEL, WAIT_BUYER_RECEIVE, SUCCESS)

@@ -39,8 +39,11 @@ def test_every_offer_has_a_chinese_title_an_english_title_and_a_material(catalog
 
 
 def test_some_phone_cases_titled_silicone_are_really_pvc(catalog: Catalog) -> None:
-    mislabelled = [o for o in catalog.offers.values()
-                   if o.category == "phone_case" and o.real_material == "PVC" and o.status == "published"]
+    mislabelled = [
+        o
+        for o in catalog.offers.values()
+        if o.category == "phone_case" and o.real_material == "PVC" and o.status == "published"
+    ]
     assert len(mislabelled) >= 3
     for offer in mislabelled:
         assert "硅胶" in offer.subject
@@ -65,8 +68,12 @@ def test_consign_price_is_never_below_the_lowest_tier(catalog: Catalog) -> None:
 
 
 def test_cheap_small_goods_have_sub_fen_prices(catalog: Catalog) -> None:
-    sub_fen = [tier.price for offer in catalog.offers.values() for tier in offer.price_tiers
-               if tier.price != tier.price.quantize(Decimal("0.01"))]
+    sub_fen = [
+        tier.price
+        for offer in catalog.offers.values()
+        for tier in offer.price_tiers
+        if tier.price != tier.price.quantize(Decimal("0.01"))
+    ]
     assert len(sub_fen) >= 10
     assert all(price < 1 for price in sub_fen)
 

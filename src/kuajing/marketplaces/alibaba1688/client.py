@@ -155,7 +155,7 @@ class Alibaba1688Client:
             access_token=reply.access_token,
             # A refresh grant may not return a new refresh token: the old one stays valid.
             refresh_token=reply.refresh_token or previous_refresh_token,
-            expires_at=now + timedelta(seconds=reply.expires_in),
+            access_token_expires_at=now + timedelta(seconds=reply.expires_in),
             refresh_token_expires_at=reply.refresh_token_timeout,
             member_id=reply.member_id, ali_id=reply.ali_id, resource_owner=reply.resource_owner,
         )

@@ -277,8 +277,16 @@ class PushMessage(AopModel):
 class TokenSet:
     access_token: str
     refresh_token: str | None
-    expires_at: datetime
+    access_token_expires_at: datetime
     refresh_token_expires_at: datetime | None
     member_id: str | None
     ali_id: str | None
     resource_owner: str | None
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.access_token_expires_at
+
+    def __repr__(self) -> str:  # tokens are secrets: keep them out of logs
+        return (f"TokenSet(member_id={self.member_id!r}, "
+                f"access_token_expires_at={self.access_token_expires_at!r})")

@@ -12,7 +12,9 @@ import hmac
 from collections.abc import Mapping
 
 
-def url_path(namespace: str, api_name: str, app_key: str, *, protocol: str = "param2", version: int = 1) -> str:
+def url_path(
+    namespace: str, api_name: str, app_key: str, *, protocol: str = "param2", version: int = 1
+) -> str:
     return f"{protocol}/{version}/{namespace}/{api_name}/{app_key}"
 
 
@@ -33,8 +35,11 @@ def verify(app_secret: str, path: str, params: Mapping[str, str]) -> bool:
 
 def push_signature(app_secret: str, message: str) -> str:
     """Push messages: ``_aop_signature = HMAC-SHA1(secret, "message" + message)``, uppercase hex."""
-    return hmac.new(app_secret.encode("utf-8"), ("message" + message).encode("utf-8"),
-                    hashlib.sha1).hexdigest().upper()
+    return (
+        hmac.new(app_secret.encode("utf-8"), ("message" + message).encode("utf-8"), hashlib.sha1)
+        .hexdigest()
+        .upper()
+    )
 
 
 def verify_push(app_secret: str, message: str, signature: str) -> bool:

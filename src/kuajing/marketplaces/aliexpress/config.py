@@ -30,7 +30,7 @@ class AliExpressConfig:
             app_secret=settings.aliexpress_app_secret,
             access_token=settings.aliexpress_access_token,
             # Settings has no refresh-token field yet; read it if a later version adds one.
-            refresh_token=str(getattr(settings, "aliexpress_refresh_token", "") or ""),
+            refresh_token=settings.aliexpress_refresh_token,
             calls_per_second=settings.aliexpress_calls_per_second,
             timeout_seconds=settings.aliexpress_timeout_seconds,
             max_retries=settings.aliexpress_max_retries,
