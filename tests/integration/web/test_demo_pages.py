@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import httpx
 from fastapi.testclient import TestClient
 
@@ -9,6 +11,7 @@ from kuajing.config import Settings
 from kuajing.db import migrate
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.db.uow import UnitOfWork
+from kuajing.sandbox.cli import current_hour
 from kuajing.sandbox.server import SandboxServer
 from kuajing.stores import service
 from kuajing.web.app import create_app
@@ -23,17 +26,20 @@ def _connected_app(sandbox: SandboxServer, database_url: str) -> TestClient:
     return TestClient(create_app(Settings(database_url=database_url)))
 
 
-def test_dashboard_lists_every_sandbox_store_with_its_latest_orders(
-    sandbox: SandboxServer, sqlite_url: str
-) -> None:
-    order_ids = httpx.post(f"{sandbox.base_url}/sandbox/orders/generate", params={"count": 12}).json()[
-        "order_ids"
-    ]
+def test_dashboard_lists_every_sandbox_store_with_its_latest_orders(sqlite_url: str) -> None:
+    # The dashboard shows the last 7 days of the real clock, so this world starts now (as the demo's does).
+    with SandboxServer(seed=1688, start=current_hour()) as sandbox:
+        _assert_dashboard_shows_latest_orders(sandbox, sqlite_url)
+
+
+def _assert_dashboard_shows_latest_orders(sandbox: SandboxServer, sqlite_url: str) -> None:
+    generated = httpx.post(f"{sandbox.base_url}/sandbox/orders/generate", params={"count": 12})
+    order_ids = generated.json()["order_ids"]
     client = _connected_app(sandbox, sqlite_url)
     page = client.get("/")
     assert page.status_code == 200
     for store in sandbox.world.storefront.stores:
-        assert store.name in page.text
+        assert html.escape(store.name) in page.text
     shown = [order_id for order_id in order_ids if str(order_id) in page.text]
     assert len(shown) == len(order_ids)  # 12 orders, all among the latest 15 of their stores
     assert "CAINIAO_STANDARD" in page.text  # approved carriers read through the client
