@@ -51,7 +51,10 @@ class SandboxServer:
     ) -> None:
         self.world = World(seed, start=start, credentials=credentials or SandboxCredentials())
         self.app = create_app(self.world)
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY on accepted sockets only when the
+        # listening socket names TCP explicitly; without it every keep-alive reply waits ~40 ms
+        # for a delayed ACK.
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", port))
         self.port: int = self._socket.getsockname()[1]
