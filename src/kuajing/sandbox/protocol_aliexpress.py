@@ -118,11 +118,13 @@ async def _handle(world: World, method: str, params: dict[str, str]) -> _Reply:
         return _Reply(spec.run(call))
     if fault.kind == "timeout_before_write":
         await asyncio.sleep(fault.delay_s)
-        raise ApiError("ServiceUnavailable", "The request failed due to a temporary failure of the server",
-                       type_="ISP")
+        raise ApiError(
+            "ServiceUnavailable", "The request failed due to a temporary failure of the server", type_="ISP"
+        )
     if fault.kind == "http_500":
-        raise ApiError("ServiceUnavailable", "The service is temporarily unavailable", type_="ISP",
-                       http_status=500)
+        raise ApiError(
+            "ServiceUnavailable", "The service is temporarily unavailable", type_="ISP", http_status=500
+        )
     if fault.kind == "throttle":
         raise ApiError("ApiCallLimit", THROTTLE_MESSAGE)
     body = spec.run(call)  # timeout_after_write and malformed: the write happens

@@ -69,8 +69,14 @@ def build_router(world: World) -> APIRouter:
 
 
 def _store(store: Store) -> dict[str, Any]:
-    return {"number": store.number, "seller_id": store.seller_id, "name": store.name,
-            "access_token": store.access_token, "auth_code": store.auth_code, "listings": len(store.listings)}
+    return {
+        "number": store.number,
+        "seller_id": store.seller_id,
+        "name": store.name,
+        "access_token": store.access_token,
+        "auth_code": store.auth_code,
+        "listings": len(store.listings),
+    }
 
 
 def _listing(listing: Listing) -> dict[str, Any]:
@@ -80,8 +86,16 @@ def _listing(listing: Listing) -> dict[str, Any]:
         "offer_id": listing.offer_id,
         "supplier_member_id": listing.supplier_member_id,
         "handling_days": listing.handling_days,
-        "skus": [{"sku_code": sku.sku_code, "sku_price": f"{sku.sku_price:.2f}", "offer_id": sku.offer_id,
-                  "spec_id": sku.spec_id, "multiplier": sku.multiplier} for sku in listing.skus],
+        "skus": [
+            {
+                "sku_code": sku.sku_code,
+                "sku_price": f"{sku.sku_price:.2f}",
+                "offer_id": sku.offer_id,
+                "spec_id": sku.spec_id,
+                "multiplier": sku.multiplier,
+            }
+            for sku in listing.skus
+        ],
     }
 
 
@@ -94,9 +108,22 @@ def _order(order: AeOrder) -> dict[str, Any]:
         "gmt_pay_time": to_ae_time(order.gmt_pay_time),
         "ship_by": order.ship_by.isoformat(),
         "country": order.address.country,
-        "lines": [{"child_id": line.child_id, "product_id": line.product_id, "sku_code": line.sku_code,
-                   "product_count": line.product_count} for line in order.lines],
-        "shipments": [{"service_name": s.service_name, "logistics_no": s.logistics_no,
-                       "send_type": s.send_type, "gmt_send": s.gmt_send.isoformat()}
-                      for s in order.shipments],
+        "lines": [
+            {
+                "child_id": line.child_id,
+                "product_id": line.product_id,
+                "sku_code": line.sku_code,
+                "product_count": line.product_count,
+            }
+            for line in order.lines
+        ],
+        "shipments": [
+            {
+                "service_name": s.service_name,
+                "logistics_no": s.logistics_no,
+                "send_type": s.send_type,
+                "gmt_send": s.gmt_send.isoformat(),
+            }
+            for s in order.shipments
+        ],
     }

@@ -58,6 +58,7 @@ class MethodSpec:
 
 # --- parameter helpers ---------------------------------------------------------------------------
 
+
 def _required(params: dict[str, Any], name: str, prefix: str = "") -> Any:
     value = params.get(name)
     if value is None or value == "":
@@ -103,6 +104,7 @@ def _status(value: Any, name: str) -> OrderStatus:
 
 # --- aliexpress.solution.order.get -------------------------------------------------------------
 
+
 def _parse_order_get(params: dict[str, str]) -> dict[str, Any]:
     query = _json(params, "param0", dict)
     page = _integer(_required(query, "current_page", "param0."), "current_page")
@@ -116,10 +118,17 @@ def _parse_order_get(params: dict[str, str]) -> dict[str, Any]:
     if not isinstance(status_list, list):
         raise ApiError("InvalidParameter", "order_status_list must be a list")
     statuses.update(_status(item, "order_status_list") for item in status_list)
-    ranges = {name: _ae_time(query.get(name), name) for name in (
-        "create_date_start", "create_date_end", "modified_date_start", "modified_date_end")}
-    return {"page": page, "page_size": page_size, "statuses": statuses,
-            "buyer_login_id": query.get("buyer_login_id") or None, **ranges}
+    ranges = {
+        name: _ae_time(query.get(name), name)
+        for name in ("create_date_start", "create_date_end", "modified_date_start", "modified_date_end")
+    }
+    return {
+        "page": page,
+        "page_size": page_size,
+        "statuses": statuses,
+        "buyer_login_id": query.get("buyer_login_id") or None,
+        **ranges,
+    }
 
 
 def _within(moment: datetime, start: datetime | None, end: datetime | None) -> bool:
@@ -130,30 +139,37 @@ def _run_order_get(call: Call) -> dict[str, Any]:
     args = call.args
 
     def wanted(order: AeOrder) -> bool:
-        return ((not args["statuses"] or order.status in args["statuses"])
-                and (args["buyer_login_id"] is None or order.buyer.login_id == args["buyer_login_id"])
-                and _within(order.gmt_create, args["create_date_start"], args["create_date_end"])
-                and _within(order.gmt_update, args["modified_date_start"], args["modified_date_end"]))
+        return (
+            (not args["statuses"] or order.status in args["statuses"])
+            and (args["buyer_login_id"] is None or order.buyer.login_id == args["buyer_login_id"])
+            and _within(order.gmt_create, args["create_date_start"], args["create_date_end"])
+            and _within(order.gmt_update, args["modified_date_start"], args["modified_date_end"])
+        )
 
-    orders = sorted((o for o in call.storefront.orders_of(call.seller) if wanted(o)),
-                    key=lambda o: (o.gmt_update, o.order_id))
+    orders = sorted(
+        (o for o in call.storefront.orders_of(call.seller) if wanted(o)),
+        key=lambda o: (o.gmt_update, o.order_id),
+    )
     page, size = args["page"], args["page_size"]
     now = call.storefront.now()
-    chosen = orders[(page - 1) * size: page * size]
-    return {"result": {
-        "success": True,
-        "error_code": None,
-        "error_message": None,
-        "total_count": len(orders),
-        "total_page": math.ceil(len(orders) / size),
-        "current_page": page,
-        "page_size": size,
-        "time_stamp": to_ae_time(now),
-        "target_list": {"order_dto": [replies.order_dto(order, now) for order in chosen]},
-    }}
+    chosen = orders[(page - 1) * size : page * size]
+    return {
+        "result": {
+            "success": True,
+            "error_code": None,
+            "error_message": None,
+            "total_count": len(orders),
+            "total_page": math.ceil(len(orders) / size),
+            "current_page": page,
+            "page_size": size,
+            "time_stamp": to_ae_time(now),
+            "target_list": {"order_dto": [replies.order_dto(order, now) for order in chosen]},
+        }
+    }
 
 
 # --- aliexpress.solution.order.info.get --------------------------------------------------------
+
 
 def _parse_order_info(params: dict[str, str]) -> dict[str, Any]:
     query = _json(params, "param1", dict)
@@ -163,13 +179,25 @@ def _parse_order_info(params: dict[str, str]) -> dict[str, Any]:
 def _run_order_info(call: Call) -> dict[str, Any]:
     order = call.storefront.order_of(call.seller, call.args["order_id"])
     if order is None:
-        return {"result": {"success": False, "error_code": "ORDER_NOT_FOUND",
-                           "error_message": f"order {call.args['order_id']} not found"}}
-    return {"result": {"success": True, "error_code": None, "error_message": None,
-                       "data": replies.order_info(order)}}
+        return {
+            "result": {
+                "success": False,
+                "error_code": "ORDER_NOT_FOUND",
+                "error_message": f"order {call.args['order_id']} not found",
+            }
+        }
+    return {
+        "result": {
+            "success": True,
+            "error_code": None,
+            "error_message": None,
+            "data": replies.order_info(order),
+        }
+    }
 
 
 # --- aliexpress.solution.order.fulfill ---------------------------------------------------------
+
 
 def _parse_fulfill(params: dict[str, str]) -> dict[str, Any]:
     names = ("service_name", "out_ref", "send_type", "logistics_no")
@@ -186,27 +214,47 @@ def _parse_fulfill(params: dict[str, str]) -> dict[str, Any]:
 def _run_fulfill(call: Call) -> dict[str, Any]:
     args = call.args
     try:
-        call.storefront.fulfil(call.seller, args["out_ref"], args["service_name"], args["send_type"],
-                               args["logistics_no"], args["tracking_website"], args["description"])
+        call.storefront.fulfil(
+            call.seller,
+            args["out_ref"],
+            args["service_name"],
+            args["send_type"],
+            args["logistics_no"],
+            args["tracking_website"],
+            args["description"],
+        )
     except StorefrontRefusal as refusal:
-        return {"result": {"result_success": False, "result_error_code": refusal.code,
-                           "result_error_desc": refusal.message}}
+        return {
+            "result": {
+                "result_success": False,
+                "result_error_code": refusal.code,
+                "result_error_desc": refusal.message,
+            }
+        }
     return {"result": {"result_success": True}}
 
 
 # --- aliexpress.logistics.* --------------------------------------------------------------------
+
 
 def _parse_nothing(params: dict[str, str]) -> dict[str, Any]:
     return {}
 
 
 def _run_list_services(call: Call) -> dict[str, Any]:
-    return {"result_success": True,
-            "result_list": {"aeop_logistics_service_result": replies.logistics_services()}}
+    return {
+        "result_success": True,
+        "result_list": {"aeop_logistics_service_result": replies.logistics_services()},
+    }
 
 
-_WAREHOUSE_REQUIRED = ("domestic_logistics_company_id", "domestic_tracking_no", "trade_order_id",
-                       "trade_order_from", "warehouse_carrier_service")
+_WAREHOUSE_REQUIRED = (
+    "domestic_logistics_company_id",
+    "domestic_tracking_no",
+    "trade_order_id",
+    "trade_order_from",
+    "warehouse_carrier_service",
+)
 
 
 def _parse_warehouse_order(params: dict[str, str]) -> dict[str, Any]:
@@ -216,8 +264,9 @@ def _parse_warehouse_order(params: dict[str, str]) -> dict[str, Any]:
     if not declared:
         raise ApiError("InvalidParameter", "declare_product_d_t_os must list at least one product")
     args = {name: _required(params, name) for name in _WAREHOUSE_REQUIRED}
-    args["domestic_logistics_company_id"] = _integer(args["domestic_logistics_company_id"],
-                                                     "domestic_logistics_company_id")
+    args["domestic_logistics_company_id"] = _integer(
+        args["domestic_logistics_company_id"], "domestic_logistics_company_id"
+    )
     args["trade_order_id"] = _integer(args["trade_order_id"], "trade_order_id")
     return {**args, "address": address, "declared": declared}
 
@@ -225,17 +274,28 @@ def _parse_warehouse_order(params: dict[str, str]) -> dict[str, Any]:
 def _run_warehouse_order(call: Call) -> dict[str, Any]:
     args = call.args
     try:
-        created = call.storefront.create_warehouse_order(call.seller, args["trade_order_id"],
-                                                         args["domestic_tracking_no"],
-                                                         args["warehouse_carrier_service"])
+        created = call.storefront.create_warehouse_order(
+            call.seller,
+            args["trade_order_id"],
+            args["domestic_tracking_no"],
+            args["warehouse_carrier_service"],
+        )
     except StorefrontRefusal as refusal:
-        return {"result": {"success": False, "error_code": refusal.code, "error_desc": refusal.message,
-                           "intl_tracking_no": None, "warehouse_order_id": None,
-                           "trade_order_id": args["trade_order_id"]}}
+        return {
+            "result": {
+                "success": False,
+                "error_code": refusal.code,
+                "error_desc": refusal.message,
+                "intl_tracking_no": None,
+                "warehouse_order_id": None,
+                "trade_order_id": args["trade_order_id"],
+            }
+        }
     return {"result": replies.warehouse_order(created)}
 
 
 # --- aliexpress.solution.product.info.get ------------------------------------------------------
+
 
 def _parse_product_info(params: dict[str, str]) -> dict[str, Any]:
     return {"product_id": _integer(_required(params, "product_id"), "product_id")}
@@ -249,6 +309,7 @@ def _run_product_info(call: Call) -> dict[str, Any]:
 
 
 # --- /auth/token/* -----------------------------------------------------------------------------
+
 
 def _parse_code(params: dict[str, str]) -> dict[str, Any]:
     return {"code": _required(params, "code")}
@@ -278,10 +339,12 @@ METHODS: dict[str, MethodSpec] = {
     "aliexpress.solution.order.get": MethodSpec(True, _parse_order_get, _run_order_get),
     "aliexpress.solution.order.info.get": MethodSpec(True, _parse_order_info, _run_order_info),
     "aliexpress.solution.order.fulfill": MethodSpec(True, _parse_fulfill, _run_fulfill),
-    "aliexpress.logistics.redefining.listlogisticsservice":
-        MethodSpec(True, _parse_nothing, _run_list_services),
-    "aliexpress.logistics.createwarehouseorder":
-        MethodSpec(True, _parse_warehouse_order, _run_warehouse_order),
+    "aliexpress.logistics.redefining.listlogisticsservice": MethodSpec(
+        True, _parse_nothing, _run_list_services
+    ),
+    "aliexpress.logistics.createwarehouseorder": MethodSpec(
+        True, _parse_warehouse_order, _run_warehouse_order
+    ),
     "aliexpress.solution.product.info.get": MethodSpec(True, _parse_product_info, _run_product_info),
     "/auth/token/create": MethodSpec(False, _parse_code, _run_token_create),
     "/auth/token/refresh": MethodSpec(False, _parse_refresh, _run_token_refresh),

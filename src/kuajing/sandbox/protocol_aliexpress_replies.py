@@ -101,29 +101,33 @@ def order_info(order: AeOrder) -> dict[str, Any]:
             "mobile_no": address.mobile_no,
         },
         "order_amount": {**money(amount), "cent": int(amount * 100), "cent_factor": 100},
-        "child_order_list": {"global_aeop_tp_child_order_dto": [
-            {
-                "id": line.child_id,
-                "product_id": line.product_id,
-                "sku_code": line.sku_code,
-                "product_count": line.product_count,
-                "product_name": line.product_name,
-                "product_price": money(line.product_unit_price),
-                "logistics_service_name": line.logistics_service_name,
-                "logistics_type": line.logistics_type,
-            }
-            for line in order.lines
-        ]},
-        "logistic_info_list": {"global_aeop_tp_logistic_info_dto": [
-            {
-                "logistics_no": shipment.logistics_no,
-                "logistics_service_name": shipment.service_name,
-                "logistics_type_code": shipment.service_name,
-                "gmt_send": to_ae_time(shipment.gmt_send),
-                "receive_status": shipment.receive_status,
-            }
-            for shipment in order.shipments
-        ]},
+        "child_order_list": {
+            "global_aeop_tp_child_order_dto": [
+                {
+                    "id": line.child_id,
+                    "product_id": line.product_id,
+                    "sku_code": line.sku_code,
+                    "product_count": line.product_count,
+                    "product_name": line.product_name,
+                    "product_price": money(line.product_unit_price),
+                    "logistics_service_name": line.logistics_service_name,
+                    "logistics_type": line.logistics_type,
+                }
+                for line in order.lines
+            ]
+        },
+        "logistic_info_list": {
+            "global_aeop_tp_logistic_info_dto": [
+                {
+                    "logistics_no": shipment.logistics_no,
+                    "logistics_service_name": shipment.service_name,
+                    "logistics_type_code": shipment.service_name,
+                    "gmt_send": to_ae_time(shipment.gmt_send),
+                    "receive_status": shipment.receive_status,
+                }
+                for shipment in order.shipments
+            ]
+        },
     }
 
 
@@ -154,24 +158,28 @@ def product_info(listing: Listing) -> dict[str, Any]:
         "package_width": listing.package_width,
         "package_height": listing.package_height,
         "product_status_type": "onSelling",
-        "aeop_ae_product_s_k_us": {"global_aeop_ae_product_sku": [
-            {
-                "id": sku.id,
-                "sku_code": sku.sku_code,
-                "sku_price": f"{sku.sku_price:.2f}",
-                "sku_stock": sku.sku_stock,
-                "ipm_sku_stock": sku.sku_stock,
-                "aeop_s_k_u_property_list": {"global_aeop_sku_property": [
-                    {
-                        "sku_property_id": prop.sku_property_id,
-                        "property_value_id": prop.property_value_id,
-                        "property_value_definition_name": prop.property_value_definition_name,
-                    }
-                    for prop in sku.properties
-                ]},
-            }
-            for sku in listing.skus
-        ]},
+        "aeop_ae_product_s_k_us": {
+            "global_aeop_ae_product_sku": [
+                {
+                    "id": sku.id,
+                    "sku_code": sku.sku_code,
+                    "sku_price": f"{sku.sku_price:.2f}",
+                    "sku_stock": sku.sku_stock,
+                    "ipm_sku_stock": sku.sku_stock,
+                    "aeop_s_k_u_property_list": {
+                        "global_aeop_sku_property": [
+                            {
+                                "sku_property_id": prop.sku_property_id,
+                                "property_value_id": prop.property_value_id,
+                                "property_value_definition_name": prop.property_value_definition_name,
+                            }
+                            for prop in sku.properties
+                        ]
+                    },
+                }
+                for sku in listing.skus
+            ]
+        },
     }
 
 

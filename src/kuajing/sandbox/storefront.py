@@ -155,8 +155,16 @@ class Storefront:
 
     # --- seller actions --------------------------------------------------------------------------
 
-    def fulfil(self, store: Store, order_id: int, service_name: str, send_type: str, logistics_no: str,
-               tracking_website: str = "", description: str = "") -> Shipment:
+    def fulfil(
+        self,
+        store: Store,
+        order_id: int,
+        service_name: str,
+        send_type: str,
+        logistics_no: str,
+        tracking_website: str = "",
+        description: str = "",
+    ) -> Shipment:
         """Declare shipment; raises ``StorefrontRefusal`` with the sandbox's fulfil codes."""
         order = self.order_of(store, order_id)
         if order is None:
@@ -166,17 +174,21 @@ class Storefront:
                 return shipment  # a retry of a call that already went through
         carrier = approved_service(service_name)
         if carrier is None:
-            raise StorefrontRefusal("LOGISTICS_SERVICE_NOT_SUPPORT",
-                                    f"logistics service {service_name} is not supported")
+            raise StorefrontRefusal(
+                "LOGISTICS_SERVICE_NOT_SUPPORT", f"logistics service {service_name} is not supported"
+            )
         if not re.fullmatch(carrier.tracking_no_regex, logistics_no):
-            raise StorefrontRefusal("TRACKING_NO_INVALID",
-                                    f"tracking number {logistics_no} is invalid for {service_name}")
+            raise StorefrontRefusal(
+                "TRACKING_NO_INVALID", f"tracking number {logistics_no} is invalid for {service_name}"
+            )
         if order.status not in SHIPPABLE:
-            raise StorefrontRefusal("ORDER_STATUS_INVALID",
-                                    f"order {order_id} is {order.status.value} and cannot be shipped")
+            raise StorefrontRefusal(
+                "ORDER_STATUS_INVALID", f"order {order_id} is {order.status.value} and cannot be shipped"
+            )
         now = self._clock.now()
-        shipment = Shipment(order_id, service_name, logistics_no, send_type, now, tracking_website,
-                            description)
+        shipment = Shipment(
+            order_id, service_name, logistics_no, send_type, now, tracking_website, description
+        )
         order.shipments.append(shipment)
         if send_type == "part":
             order.touch(OrderStatus.SELLER_PART_SEND_GOODS, now)
@@ -187,8 +199,9 @@ class Storefront:
                 self._schedule(now + order.plan.issue_after_shipping, "issue_open", order)
         return shipment
 
-    def create_warehouse_order(self, store: Store, trade_order_id: int, domestic_tracking_no: str,
-                               service_name: str) -> WarehouseOrder:
+    def create_warehouse_order(
+        self, store: Store, trade_order_id: int, domestic_tracking_no: str, service_name: str
+    ) -> WarehouseOrder:
         """A Cainiao online logistics order: gives an international tracking number of ``service_name``."""
         order = self.order_of(store, trade_order_id)
         if order is None:
@@ -198,14 +211,18 @@ class Storefront:
             return existing
         carrier = approved_service(service_name)
         if carrier is None:
-            raise StorefrontRefusal("LOGISTICS_SERVICE_NOT_SUPPORT",
-                                    f"warehouse carrier service {service_name} is not supported")
+            raise StorefrontRefusal(
+                "LOGISTICS_SERVICE_NOT_SUPPORT", f"warehouse carrier service {service_name} is not supported"
+            )
         if order.status not in SHIPPABLE:
-            raise StorefrontRefusal("ORDER_STATUS_INVALID",
-                                    f"order {trade_order_id} is {order.status.value}")
+            raise StorefrontRefusal("ORDER_STATUS_INVALID", f"order {trade_order_id} is {order.status.value}")
         warehouse_order = WarehouseOrder(
-            FIRST_WAREHOUSE_ORDER_ID + len(self.warehouse_orders) + 1, trade_order_id, domestic_tracking_no,
-            service_name, carrier.make_tracking_no(self._ops_rng), self._clock.now(),
+            FIRST_WAREHOUSE_ORDER_ID + len(self.warehouse_orders) + 1,
+            trade_order_id,
+            domestic_tracking_no,
+            service_name,
+            carrier.make_tracking_no(self._ops_rng),
+            self._clock.now(),
         )
         self.warehouse_orders[(trade_order_id, domestic_tracking_no)] = warehouse_order
         return warehouse_order
@@ -218,8 +235,9 @@ class Storefront:
         if order is None:
             raise StorefrontRefusal("ORDER_NOT_FOUND", f"order {order_id} not found")
         if order.shipped() or order.status != OrderStatus.WAIT_SELLER_SEND_GOODS:
-            raise StorefrontRefusal("ORDER_STATUS_INVALID",
-                                    f"order {order_id} is {order.status.value}: too late to cancel")
+            raise StorefrontRefusal(
+                "ORDER_STATUS_INVALID", f"order {order_id} is {order.status.value}: too late to cancel"
+            )
         self._apply("cancel_request", order, self._clock.now())
         return order
 

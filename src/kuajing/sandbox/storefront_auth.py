@@ -80,8 +80,9 @@ class StoreTokens:
         seller_id = self._stores[store_number].seller_id
         access = f"50000{seller_id}{self._rng.getrandbits(64):016x}"
         refresh = f"50001{seller_id}{self._rng.getrandbits(64):016x}"
-        grant = TokenGrant(access, refresh, store_number, wall_now + ACCESS_TOKEN_TTL_S,
-                           wall_now + REFRESH_TOKEN_TTL_S)
+        grant = TokenGrant(
+            access, refresh, store_number, wall_now + ACCESS_TOKEN_TTL_S, wall_now + REFRESH_TOKEN_TTL_S
+        )
         self._grants[access] = grant
         self._by_refresh[refresh] = grant
         return grant

@@ -30,28 +30,96 @@ STORE_NAMES = ("Kuajing Phone & Gadget Store", "Kuajing Home Living Store", "Kua
 FIRST_PRODUCT_ID = 1005006000000000
 
 # AliExpress's own property ids for the attributes 1688 specs carry most often.
-_PROPERTY_IDS = {"颜色": 14, "尺码": 5, "尺寸": 5, "型号": 200000828, "适用型号": 200000828,
-                 "规格": 200000639}
+_PROPERTY_IDS = {
+    "颜色": 14,
+    "尺码": 5,
+    "尺寸": 5,
+    "型号": 200000828,
+    "适用型号": 200000828,
+    "规格": 200000639,
+}
 _BUNDLE_PROPERTY_ID = 200007763
 _CATEGORY_ABBREVIATIONS = {
-    "phone_case": "PC", "charging_cable": "CC", "earbuds": "EB", "power_bank": "PB", "phone_holder": "PH",
-    "hair_tie": "HT", "hair_clip": "HC", "sticker": "ST", "christmas_decor": "XD", "kitchen_tool": "KT",
-    "makeup_brush": "MB", "lip_gloss": "LG", "dress": "DR", "tshirt": "TS", "sneakers": "SN",
-    "leather_shoes": "LS", "sunglasses": "SG", "sportswear": "SW", "plush_toy": "PT", "rc_car": "RC",
-    "building_blocks": "BB", "storage_box": "SB", "thermos": "TH", "screwdriver_set": "SD", "cutlery": "CU",
-    "kitchen_knife": "KK", "stage_costume": "SC", "hanfu": "HF",
+    "phone_case": "PC",
+    "charging_cable": "CC",
+    "earbuds": "EB",
+    "power_bank": "PB",
+    "phone_holder": "PH",
+    "hair_tie": "HT",
+    "hair_clip": "HC",
+    "sticker": "ST",
+    "christmas_decor": "XD",
+    "kitchen_tool": "KT",
+    "makeup_brush": "MB",
+    "lip_gloss": "LG",
+    "dress": "DR",
+    "tshirt": "TS",
+    "sneakers": "SN",
+    "leather_shoes": "LS",
+    "sunglasses": "SG",
+    "sportswear": "SW",
+    "plush_toy": "PT",
+    "rc_car": "RC",
+    "building_blocks": "BB",
+    "storage_box": "SB",
+    "thermos": "TH",
+    "screwdriver_set": "SD",
+    "cutlery": "CU",
+    "kitchen_knife": "KK",
+    "stage_costume": "SC",
+    "hanfu": "HF",
 }
 # How sellers shorten common values in their own codes.
 _VALUE_TOKENS = {
-    "black": "BLK", "white": "WHT", "red": "RED", "blue": "BLU", "sky blue": "SKY", "navy": "NVY",
-    "pink": "PNK", "purple": "PRP", "green": "GRN", "mint green": "MNT", "yellow": "YLW", "grey": "GRY",
-    "gray": "GRY", "khaki": "KHK", "beige": "BGE", "gold": "GLD", "rose gold": "RSG", "silver": "SLV",
-    "brown": "BRN", "burgundy": "BUR", "cream": "CRM", "clear": "CLR", "transparent": "CLR", "mixed": "MIX",
-    "silicone": "SIL", "tpu": "TPU", "pc": "PC", "alloy": "ALY", "zinc alloy": "ALY", "pu leather": "PU",
-    "stainless steel": "SS", "plastic": "PLA", "abs": "ABS", "cotton": "COT", "polyester": "PES",
+    "black": "BLK",
+    "white": "WHT",
+    "red": "RED",
+    "blue": "BLU",
+    "sky blue": "SKY",
+    "navy": "NVY",
+    "pink": "PNK",
+    "purple": "PRP",
+    "green": "GRN",
+    "mint green": "MNT",
+    "yellow": "YLW",
+    "grey": "GRY",
+    "gray": "GRY",
+    "khaki": "KHK",
+    "beige": "BGE",
+    "gold": "GLD",
+    "rose gold": "RSG",
+    "silver": "SLV",
+    "brown": "BRN",
+    "burgundy": "BUR",
+    "cream": "CRM",
+    "clear": "CLR",
+    "transparent": "CLR",
+    "mixed": "MIX",
+    "silicone": "SIL",
+    "tpu": "TPU",
+    "pc": "PC",
+    "alloy": "ALY",
+    "zinc alloy": "ALY",
+    "pu leather": "PU",
+    "stainless steel": "SS",
+    "plastic": "PLA",
+    "abs": "ABS",
+    "cotton": "COT",
+    "polyester": "PES",
 }
-_PHONE_WORDS = {"iphone": "IP", "samsung": "", "huawei": "", "xiaomi": "MI", "oppo": "", "vivo": "V",
-                "pro": "P", "max": "M", "ultra": "U", "plus": "PL", "mini": "MN"}
+_PHONE_WORDS = {
+    "iphone": "IP",
+    "samsung": "",
+    "huawei": "",
+    "xiaomi": "MI",
+    "oppo": "",
+    "vivo": "V",
+    "pro": "P",
+    "max": "M",
+    "ultra": "U",
+    "plus": "PL",
+    "mini": "MN",
+}
 
 
 @dataclass(frozen=True)
@@ -114,8 +182,10 @@ class Store:
 
 
 def build_stores(catalog: Catalog, credentials: SandboxCredentials, rng: random.Random) -> list[Store]:
-    offers = sorted((offer for offer in catalog.offers.values()
-                     if offer.status == "published" and offer.specs), key=lambda offer: offer.offer_id)
+    offers = sorted(
+        (offer for offer in catalog.offers.values() if offer.status == "published" and offer.specs),
+        key=lambda offer: offer.offer_id,
+    )
     if not offers:
         raise ValueError("the catalog has no published offers with specs to list")
     stores: list[Store] = []
@@ -134,27 +204,42 @@ def build_stores(catalog: Catalog, credentials: SandboxCredentials, rng: random.
     return stores
 
 
-def _build_listing(product_id: int, store_number: int, offer: Offer, codes: _CodeBook,
-                   rng: random.Random) -> Listing:
+def _build_listing(
+    product_id: int, store_number: int, offer: Offer, codes: _CodeBook, rng: random.Random
+) -> Listing:
     markup = rng.choice((Decimal("2.2"), Decimal("2.5"), Decimal("2.8"), Decimal("3.1"), Decimal("3.4")))
     style = codes.draw_style()
     skus: list[ListingSku] = []
     for index, spec in enumerate(offer.specs, start=1):
         price = _usd_price(spec.consign_price * markup)
         code = codes.code_for(style, offer, spec, index)
-        skus.append(ListingSku(_sku_id(spec), code, price, min(spec.stock, 999), _properties(spec),
-                               offer.offer_id, spec.spec_id))
+        skus.append(
+            ListingSku(
+                _sku_id(spec),
+                code,
+                price,
+                min(spec.stock, 999),
+                _properties(spec),
+                offer.offer_id,
+                spec.spec_id,
+            )
+        )
     if style in ("prefix", "category") and rng.random() < 0.12:
         base = skus[0]
         multiplier = rng.choice((2, 3))
         spec = offer.specs[0]
-        skus.append(ListingSku(
-            f"{base.id};{_BUNDLE_PROPERTY_ID}:{multiplier}", f"{base.sku_code}-{multiplier}P",
-            _usd_price(spec.consign_price * markup * multiplier * Decimal("0.92")),
-            min(spec.stock // multiplier, 999),
-            [*base.properties, SkuProperty(_BUNDLE_PROPERTY_ID, multiplier, f"{multiplier} pcs")],
-            offer.offer_id, spec.spec_id, multiplier,
-        ))
+        skus.append(
+            ListingSku(
+                f"{base.id};{_BUNDLE_PROPERTY_ID}:{multiplier}",
+                f"{base.sku_code}-{multiplier}P",
+                _usd_price(spec.consign_price * markup * multiplier * Decimal("0.92")),
+                min(spec.stock // multiplier, 999),
+                [*base.properties, SkuProperty(_BUNDLE_PROPERTY_ID, multiplier, f"{multiplier} pcs")],
+                offer.offer_id,
+                spec.spec_id,
+                multiplier,
+            )
+        )
     # Packed weight and carton: the 1688 figures plus some packaging, whole centimetres.
     weight = (Decimal(offer.weight_g) / 1000 + Decimal("0.020")).quantize(Decimal("0.001"))
     return Listing(
@@ -259,8 +344,10 @@ def _sku_id(spec: Spec) -> str:
 
 
 def _properties(spec: Spec) -> list[SkuProperty]:
-    return [SkuProperty(_PROPERTY_IDS.get(a.name, 200000639), _value_id(a.value_trans), a.value_trans)
-            for a in spec.attributes]
+    return [
+        SkuProperty(_PROPERTY_IDS.get(a.name, 200000639), _value_id(a.value_trans), a.value_trans)
+        for a in spec.attributes
+    ]
 
 
 def _value_id(value: str) -> int:

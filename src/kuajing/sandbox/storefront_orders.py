@@ -139,8 +139,9 @@ class AeOrder:
         self.gmt_update = now
 
 
-def draw_order(rng: random.Random, store: Store, order_id: int, first_child_id: int,
-               paid_at: datetime) -> AeOrder:
+def draw_order(
+    rng: random.Random, store: Store, order_id: int, first_child_id: int, paid_at: datetime
+) -> AeOrder:
     """A paid order (WAIT_SELLER_SEND_GOODS) for ``store``, everything drawn from ``rng``."""
     buyer, address = draw_buyer_and_address(rng)
     listings = _draw_listings(rng, store)
@@ -150,8 +151,18 @@ def draw_order(rng: random.Random, store: Store, order_id: int, first_child_id: 
     for offset, listing in enumerate(listings):
         sku = rng.choice(listing.skus)
         count = rng.choices((1, 2, 3), weights=(80, 15, 5))[0]
-        lines.append(OrderLine(first_child_id + offset, listing.product_id, listing.subject, count,
-                               sku.sku_code, sku.sku_price, service_name, service.display_name))
+        lines.append(
+            OrderLine(
+                first_child_id + offset,
+                listing.product_id,
+                listing.subject,
+                count,
+                sku.sku_code,
+                sku.sku_price,
+                service_name,
+                service.display_name,
+            )
+        )
     plan = OrderPlan()
     if rng.random() < CANCEL_REQUEST_RATE:
         plan.cancel_request_at = paid_at + timedelta(seconds=rng.randint(60, CANCEL_REQUEST_WINDOW_MIN * 60))
@@ -183,8 +194,11 @@ def _draw_listings(rng: random.Random, store: Store) -> list[Listing]:
     first = rng.choice(all_listings)
     chosen = [first]
     if count > 1 and rng.random() < 0.5:
-        same_supplier = [listing for listing in all_listings
-                         if listing.supplier_member_id == first.supplier_member_id and listing is not first]
+        same_supplier = [
+            listing
+            for listing in all_listings
+            if listing.supplier_member_id == first.supplier_member_id and listing is not first
+        ]
         chosen.extend(rng.sample(same_supplier, min(count - 1, len(same_supplier))))
     taken = {listing.product_id for listing in chosen}
     others = [listing for listing in all_listings if listing.product_id not in taken]

@@ -26,35 +26,59 @@ from kuajing.marketplaces.policy import RetryPolicy
 from kuajing.sandbox.catalog import Offer
 from kuajing.sandbox.server import SandboxServer
 
-ADDRESS = DeliveryAddress(full_name="王仓管", mobile="13800001688", province="浙江省", city="金华市",
-                          area="义乌市", town="稠城街道", address="国际商贸城一区东门跨境集运仓 A-12")
+ADDRESS = DeliveryAddress(
+    full_name="王仓管",
+    mobile="13800001688",
+    province="浙江省",
+    city="金华市",
+    area="义乌市",
+    town="稠城街道",
+    address="国际商贸城一区东门跨境集运仓 A-12",
+)
 
 
-def make_client(sandbox: SandboxServer, *, attempts: int = 3, timeout: float = 10.0,
-                secret: str | None = None, token: str | None = None, refresh_token: str = "",
-                on_tokens_refreshed: object = None) -> Alibaba1688Client:
+def make_client(
+    sandbox: SandboxServer,
+    *,
+    attempts: int = 3,
+    timeout: float = 10.0,
+    secret: str | None = None,
+    token: str | None = None,
+    refresh_token: str = "",
+    on_tokens_refreshed: object = None,
+) -> Alibaba1688Client:
     credentials = sandbox.world.credentials
     config = Alibaba1688Config(
-        base_url=sandbox.base_url + "/1688", app_key=credentials.alibaba_app_key,
+        base_url=sandbox.base_url + "/1688",
+        app_key=credentials.alibaba_app_key,
         app_secret=credentials.alibaba_app_secret if secret is None else secret,
         access_token=credentials.alibaba_access_token if token is None else token,
-        refresh_token=refresh_token, calls_per_second=1000, timeout_seconds=timeout)
+        refresh_token=refresh_token,
+        calls_per_second=1000,
+        timeout_seconds=timeout,
+    )
     policy = RetryPolicy(max_attempts=attempts, base_delay=0.01, max_delay=0.05)
-    return Alibaba1688Client(config, retry_policy=policy,
-                             on_tokens_refreshed=on_tokens_refreshed)  # type: ignore[arg-type]
+    return Alibaba1688Client(config, retry_policy=policy, on_tokens_refreshed=on_tokens_refreshed)  # type: ignore[arg-type]
 
 
 def orderable_offer(sandbox: SandboxServer) -> Offer:
     catalog = sandbox.world.catalog
-    return next(offer for offer in catalog.offers.values()
-                if offer.status == "published" and catalog.supplier_of(offer).dropship_relation
-                and offer.specs and offer.specs[0].stock >= 5
-                and not catalog.supplier_of(offer).excluded_provinces)
+    return next(
+        offer
+        for offer in catalog.offers.values()
+        if offer.status == "published"
+        and catalog.supplier_of(offer).dropship_relation
+        and offer.specs
+        and offer.specs[0].stock >= 5
+        and not catalog.supplier_of(offer).excluded_provinces
+    )
 
 
 def add_fault(sandbox: SandboxServer, method: str, kind: str, *, delay_s: float = 0.0) -> None:
-    reply = httpx.post(f"{sandbox.base_url}/sandbox/faults",
-                       json={"method": method, "kind": kind, "rate": 1.0, "delay_s": delay_s})
+    reply = httpx.post(
+        f"{sandbox.base_url}/sandbox/faults",
+        json={"method": method, "kind": kind, "rate": 1.0, "delay_s": delay_s},
+    )
     reply.raise_for_status()
 
 
@@ -82,9 +106,16 @@ def test_unknown_api_is_an_invalid_parameter_error(sandbox: SandboxServer) -> No
 
 def test_missing_parameter_is_an_invalid_parameter_error(sandbox: SandboxServer) -> None:
     with make_client(sandbox) as client, pytest.raises(InvalidParameterError) as caught:
-        client.create_refund(RefundRequest(
-            order_id="1", order_entry_ids=["1"], apply_payment=Money.of("1", "CNY"), apply_reason_id="20001",
-            goods_status="refundWaitSellerSend", description=""))
+        client.create_refund(
+            RefundRequest(
+                order_id="1",
+                order_entry_ids=["1"],
+                apply_payment=Money.of("1", "CNY"),
+                apply_reason_id="20001",
+                goods_status="refundWaitSellerSend",
+                description="",
+            )
+        )
     assert caught.value.platform_code == "gw.MissingParameter"
 
 
@@ -123,7 +154,8 @@ def test_read_timeout_on_a_read_is_retried(sandbox: SandboxServer) -> None:
 
 
 def test_timeout_after_write_on_create_is_not_retried_and_the_order_is_found_by_out_order_id(
-        sandbox: SandboxServer) -> None:
+    sandbox: SandboxServer,
+) -> None:
     offer = orderable_offer(sandbox)
     add_fault(sandbox, "alibaba.trade.createCrossOrder", "timeout_after_write", delay_s=1.0)
     cargo = [CargoItem(offer.offer_id, 1, offer.specs[0].spec_id)]
@@ -148,8 +180,9 @@ def test_code_exchange_then_expired_token_is_refreshed_once(sandbox: SandboxServ
         assert tokens.member_id == member_id and tokens.refresh_token
         assert tokens.refresh_token_expires_at is not None
         assert client.list_buyer_orders().orders == []
-        httpx.post(f"{sandbox.base_url}/sandbox/1688/tokens/expire",
-                   params={"access_token": tokens.access_token}).raise_for_status()
+        httpx.post(
+            f"{sandbox.base_url}/sandbox/1688/tokens/expire", params={"access_token": tokens.access_token}
+        ).raise_for_status()
         assert client.list_buyer_orders().orders == []  # refreshed behind the scenes
         assert client.access_token != tokens.access_token
     assert [t.access_token for t in refreshed] == [tokens.access_token, client.access_token]

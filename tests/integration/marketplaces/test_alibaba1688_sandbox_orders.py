@@ -32,28 +32,49 @@ from kuajing.marketplaces.policy import RetryPolicy
 from kuajing.sandbox.catalog import Offer
 from kuajing.sandbox.server import SandboxServer
 
-ADDRESS = DeliveryAddress(full_name="王仓管", mobile="13800001688", province="浙江省", city="金华市",
-                          area="义乌市", town="稠城街道", address="国际商贸城一区东门跨境集运仓 A-12")
+ADDRESS = DeliveryAddress(
+    full_name="王仓管",
+    mobile="13800001688",
+    province="浙江省",
+    city="金华市",
+    area="义乌市",
+    town="稠城街道",
+    address="国际商贸城一区东门跨境集运仓 A-12",
+)
 
 
 def make_client(sandbox: SandboxServer) -> Alibaba1688Client:
     credentials = sandbox.world.credentials
-    config = Alibaba1688Config(base_url=sandbox.base_url + "/1688", app_key=credentials.alibaba_app_key,
-                               app_secret=credentials.alibaba_app_secret,
-                               access_token=credentials.alibaba_access_token, calls_per_second=1000)
+    config = Alibaba1688Config(
+        base_url=sandbox.base_url + "/1688",
+        app_key=credentials.alibaba_app_key,
+        app_secret=credentials.alibaba_app_secret,
+        access_token=credentials.alibaba_access_token,
+        calls_per_second=1000,
+    )
     return Alibaba1688Client(config, retry_policy=RetryPolicy(base_delay=0.01, max_delay=0.05))
 
 
 def orderable_offer(sandbox: SandboxServer) -> Offer:
     catalog = sandbox.world.catalog
-    return next(offer for offer in catalog.offers.values()
-                if offer.status == "published" and catalog.supplier_of(offer).dropship_relation
-                and offer.specs and offer.specs[0].stock >= 5
-                and not catalog.supplier_of(offer).excluded_provinces)
+    return next(
+        offer
+        for offer in catalog.offers.values()
+        if offer.status == "published"
+        and catalog.supplier_of(offer).dropship_relation
+        and offer.specs
+        and offer.specs[0].stock >= 5
+        and not catalog.supplier_of(offer).excluded_provinces
+    )
 
 
-def place_order(client: Alibaba1688Client, offer: Offer, out_order_id: str, quantity: int = 2,
-                address: DeliveryAddress = ADDRESS) -> CreatedOrder:
+def place_order(
+    client: Alibaba1688Client,
+    offer: Offer,
+    out_order_id: str,
+    quantity: int = 2,
+    address: DeliveryAddress = ADDRESS,
+) -> CreatedOrder:
     cargo = [CargoItem(offer.offer_id, quantity, offer.specs[0].spec_id)]
     return client.create_cross_order(out_order_id, address, cargo)
 
@@ -69,12 +90,17 @@ def test_product_detail_matches_the_catalog_exactly(sandbox: SandboxServer) -> N
         detail = client.product_detail(offer.offer_id)
     assert detail.offer_id == offer.offer_id and detail.subject == offer.subject
     assert [(t.start_quantity, t.price.amount) for t in detail.price_tiers] == [
-        (t.min_quantity, t.price) for t in offer.price_tiers]
+        (t.min_quantity, t.price) for t in offer.price_tiers
+    ]
     assert [(s.spec_id, s.consign_price) for s in detail.skus] == [
-        (s.spec_id, Money(s.consign_price, "CNY")) for s in offer.specs]
+        (s.spec_id, Money(s.consign_price, "CNY")) for s in offer.specs
+    ]
     assert detail.seller.member_id == supplier.member_id
     assert (detail.seller.trust_pass, detail.seller.super_factory, detail.seller.dropship) == (
-        supplier.trust_pass, supplier.super_factory, supplier.dropship)
+        supplier.trust_pass,
+        supplier.super_factory,
+        supplier.dropship,
+    )
     assert detail.shipping.weight == Decimal(offer.weight_g) / 1000
     first_tier = offer.price_tiers[0]
     assert detail.tier_price(first_tier.min_quantity) == Money(first_tier.price, "CNY")
@@ -82,8 +108,11 @@ def test_product_detail_matches_the_catalog_exactly(sandbox: SandboxServer) -> N
 
 def test_sub_fen_tier_prices_arrive_exact(sandbox: SandboxServer) -> None:
     catalog = sandbox.world.catalog
-    offer = next(o for o in catalog.offers.values()
-                 if any(t.price != t.price.quantize(Decimal("0.01")) for t in o.price_tiers))
+    offer = next(
+        o
+        for o in catalog.offers.values()
+        if any(t.price != t.price.quantize(Decimal("0.01")) for t in o.price_tiers)
+    )
     with make_client(sandbox) as client:
         detail = client.product_detail(offer.offer_id)
     assert [t.price.amount for t in detail.price_tiers] == [t.price for t in offer.price_tiers]
@@ -114,8 +143,15 @@ def test_preview_then_create_then_buyer_view_agree_on_the_amounts(sandbox: Sandb
 
 def test_local_validation_stops_a_three_level_address_before_the_platform(sandbox: SandboxServer) -> None:
     offer = orderable_offer(sandbox)
-    three_levels = DeliveryAddress(full_name="王仓管", mobile="13800001688", province="浙江省", city="金华市",
-                                   area="义乌市", town="", address="国际商贸城")
+    three_levels = DeliveryAddress(
+        full_name="王仓管",
+        mobile="13800001688",
+        province="浙江省",
+        city="金华市",
+        area="义乌市",
+        town="",
+        address="国际商贸城",
+    )
     with make_client(sandbox) as client, pytest.raises(ValidationFailed) as caught:
         place_order(client, offer, "AE-1002-1", address=three_levels)
     assert caught.value.details["field"] == "address.town"
@@ -186,11 +222,17 @@ def test_refund_reasons_then_refund_returns_a_refund_id(sandbox: SandboxServer) 
         entry_ids = [item.sub_item_id for item in order.items if item.sub_item_id]
         assert entry_ids
         reasons = client.refund_reasons(created.order_id, entry_ids, "refundWaitSellerSend")
-        refund_id = client.create_refund(RefundRequest(
-            order_id=created.order_id, order_entry_ids=entry_ids,
-            apply_payment=order.base_info.total_amount - created.post_fee, apply_carriage=created.post_fee,
-            apply_reason_id=reasons[0].id, goods_status="refundWaitSellerSend",
-            description="AliExpress buyer cancelled after payment"))
+        refund_id = client.create_refund(
+            RefundRequest(
+                order_id=created.order_id,
+                order_entry_ids=entry_ids,
+                apply_payment=order.base_info.total_amount - created.post_fee,
+                apply_carriage=created.post_fee,
+                apply_reason_id=reasons[0].id,
+                goods_status="refundWaitSellerSend",
+                description="AliExpress buyer cancelled after payment",
+            )
+        )
     assert reasons and all(reason.name for reason in reasons)
     assert refund_id
 
@@ -221,12 +263,15 @@ def push_receiver() -> Iterator[tuple[str, list[dict[str, str]]]]:
 
 
 def test_delivered_pushes_verify_and_a_duplicate_keeps_its_msg_id(
-        sandbox: SandboxServer, push_receiver: tuple[str, list[dict[str, str]]]) -> None:
+    sandbox: SandboxServer, push_receiver: tuple[str, list[dict[str, str]]]
+) -> None:
     url, received = push_receiver
     base = sandbox.base_url
     httpx.post(f"{base}/sandbox/1688/push-target", json={"url": url}).raise_for_status()
-    httpx.post(f"{base}/sandbox/faults", json={"method": "ORDER_BUYER_VIEW_ANNOUNCE_SENDGOODS",
-                                               "kind": "duplicate_push", "rate": 1.0}).raise_for_status()
+    httpx.post(
+        f"{base}/sandbox/faults",
+        json={"method": "ORDER_BUYER_VIEW_ANNOUNCE_SENDGOODS", "kind": "duplicate_push", "rate": 1.0},
+    ).raise_for_status()
     with make_client(sandbox) as client:
         created = place_order(client, orderable_offer(sandbox), "AE-6000-1")
     httpx.post(f"{base}/sandbox/1688/purchases/{created.order_id}/dispatch").raise_for_status()

@@ -28,17 +28,24 @@ ORDER_INFO = "aliexpress.solution.order.info.get"
 FULFILL = "aliexpress.solution.order.fulfill"
 
 
-def make_client(sandbox: SandboxServer, *, retry_policy: RetryPolicy | None = None,
-                now: Any = None, **overrides: object) -> AliExpressClient:
+def make_client(
+    sandbox: SandboxServer, *, retry_policy: RetryPolicy | None = None, now: Any = None, **overrides: object
+) -> AliExpressClient:
     credentials = sandbox.world.credentials
     settings: dict[str, object] = {
-        "base_url": sandbox.base_url + "/aliexpress", "app_key": credentials.ae_app_key,
-        "app_secret": credentials.ae_app_secret, "access_token": credentials.ae_access_token,
-        "calls_per_second": 1000.0, "timeout_seconds": 5.0, **overrides,
+        "base_url": sandbox.base_url + "/aliexpress",
+        "app_key": credentials.ae_app_key,
+        "app_secret": credentials.ae_app_secret,
+        "access_token": credentials.ae_access_token,
+        "calls_per_second": 1000.0,
+        "timeout_seconds": 5.0,
+        **overrides,
     }
-    return AliExpressClient(AliExpressConfig(**settings),  # type: ignore[arg-type]
-                            retry_policy=retry_policy or RetryPolicy(max_attempts=3, sleep=lambda s: None),
-                            now=now or (lambda: datetime.now(UTC)))
+    return AliExpressClient(
+        AliExpressConfig(**settings),  # type: ignore[arg-type]
+        retry_policy=retry_policy or RetryPolicy(max_attempts=3, sleep=lambda s: None),
+        now=now or (lambda: datetime.now(UTC)),
+    )
 
 
 @pytest.fixture
@@ -66,11 +73,15 @@ def injected(sandbox: SandboxServer, kind: str) -> int:
 def shippable_order(sandbox: SandboxServer) -> int:
     admin(sandbox, "POST", "/orders/generate", params={"count": 12})
     storefront = sandbox.world.storefront
-    return next(order.order_id for order in storefront.orders_of(storefront.store(1))
-                if order.status.value == "WAIT_SELLER_SEND_GOODS")
+    return next(
+        order.order_id
+        for order in storefront.orders_of(storefront.store(1))
+        if order.status.value == "WAIT_SELLER_SEND_GOODS"
+    )
 
 
 # --- the gateway's checks -------------------------------------------------------------------------
+
 
 def test_wrong_app_secret_is_an_incomplete_signature(sandbox: SandboxServer) -> None:
     with make_client(sandbox, app_secret="not-the-secret") as ae, pytest.raises(AuthError) as caught:
@@ -104,6 +115,7 @@ def test_low_level_call_returns_the_wrapped_response(client: AliExpressClient) -
 def test_clock_skew_beyond_two_hours_is_refused(sandbox: SandboxServer) -> None:
     def three_hours_slow() -> datetime:
         return datetime.now(UTC) - timedelta(hours=3)
+
     with make_client(sandbox, now=three_hours_slow) as ae, pytest.raises(InvalidParameterError) as caught:
         ae.list_orders(OrderQuery())
     assert caught.value.platform_code == "InvalidParameter"
@@ -111,6 +123,7 @@ def test_clock_skew_beyond_two_hours_is_refused(sandbox: SandboxServer) -> None:
 
 
 # --- throttling -----------------------------------------------------------------------------------
+
 
 def test_throttle_beyond_the_app_limit_is_a_throttled_error(sandbox: SandboxServer) -> None:
     admin(sandbox, "POST", "/limits", params={"platform": "aliexpress", "calls_per_second": 1})
@@ -145,6 +158,7 @@ def test_injected_throttle_is_retried_then_surfaces(sandbox: SandboxServer, clie
 
 # --- injected faults ------------------------------------------------------------------------------
 
+
 def test_http_500_is_retried_and_succeeds_once_the_fault_clears(sandbox: SandboxServer) -> None:
     waits: list[float] = []
 
@@ -160,8 +174,9 @@ def test_http_500_is_retried_and_succeeds_once_the_fault_clears(sandbox: Sandbox
     assert injected(sandbox, "http_500") == 1 and len(waits) == 1
 
 
-def test_http_500_that_persists_is_a_transient_error(sandbox: SandboxServer,
-                                                     client: AliExpressClient) -> None:
+def test_http_500_that_persists_is_a_transient_error(
+    sandbox: SandboxServer, client: AliExpressClient
+) -> None:
     inject(sandbox, ORDER_GET, "http_500")
     with pytest.raises(TransientError) as caught:
         client.list_orders(OrderQuery())
@@ -187,8 +202,9 @@ def test_timeout_on_fulfil_is_not_retried_and_the_write_may_have_happened(sandbo
     assert shipped == ["LP00000000000007"]
 
 
-def test_malformed_reply_is_a_malformed_reply_error_naming_the_body(sandbox: SandboxServer,
-                                                                     client: AliExpressClient) -> None:
+def test_malformed_reply_is_a_malformed_reply_error_naming_the_body(
+    sandbox: SandboxServer, client: AliExpressClient
+) -> None:
     inject(sandbox, ORDER_GET, "malformed")
     with pytest.raises(MalformedReplyError) as caught:
         client.list_orders(OrderQuery())

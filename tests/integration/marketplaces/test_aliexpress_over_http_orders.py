@@ -40,17 +40,29 @@ class CountingTransport(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
-def make_client(sandbox: SandboxServer, transport: httpx.BaseTransport | None = None, *,
-                on_tokens: Callable[[TokenSet], None] | None = None, **overrides: object) -> AliExpressClient:
+def make_client(
+    sandbox: SandboxServer,
+    transport: httpx.BaseTransport | None = None,
+    *,
+    on_tokens: Callable[[TokenSet], None] | None = None,
+    **overrides: object,
+) -> AliExpressClient:
     credentials = sandbox.world.credentials
     settings: dict[str, object] = {
-        "base_url": sandbox.base_url + "/aliexpress", "app_key": credentials.ae_app_key,
-        "app_secret": credentials.ae_app_secret, "access_token": credentials.ae_access_token,
-        "calls_per_second": 1000.0, "timeout_seconds": 5.0, **overrides,
+        "base_url": sandbox.base_url + "/aliexpress",
+        "app_key": credentials.ae_app_key,
+        "app_secret": credentials.ae_app_secret,
+        "access_token": credentials.ae_access_token,
+        "calls_per_second": 1000.0,
+        "timeout_seconds": 5.0,
+        **overrides,
     }
-    return AliExpressClient(AliExpressConfig(**settings),  # type: ignore[arg-type]
-                            transport=transport, retry_policy=RetryPolicy(sleep=lambda s: None),
-                            on_tokens_refreshed=on_tokens)
+    return AliExpressClient(
+        AliExpressConfig(**settings),  # type: ignore[arg-type]
+        transport=transport,
+        retry_policy=RetryPolicy(sleep=lambda s: None),
+        on_tokens_refreshed=on_tokens,
+    )
 
 
 @pytest.fixture
@@ -74,11 +86,15 @@ def store_one_order_ids(sandbox: SandboxServer) -> set[int]:
 def shippable_order(sandbox: SandboxServer) -> int:
     generate(sandbox, 12)
     storefront = sandbox.world.storefront
-    return next(order.order_id for order in storefront.orders_of(storefront.store(1))
-                if order.status.value == "WAIT_SELLER_SEND_GOODS")
+    return next(
+        order.order_id
+        for order in storefront.orders_of(storefront.store(1))
+        if order.status.value == "WAIT_SELLER_SEND_GOODS"
+    )
 
 
 # --- orders and paging ----------------------------------------------------------------------------
+
 
 def test_no_orders_is_one_request_and_nothing(sandbox: SandboxServer) -> None:
     transport = CountingTransport()
@@ -109,8 +125,9 @@ def test_exactly_one_full_page_and_one_more(sandbox: SandboxServer, extra: int, 
     assert len(transport.methods) == requests
 
 
-def test_listed_orders_are_typed_and_match_the_world(sandbox: SandboxServer,
-                                                     client: AliExpressClient) -> None:
+def test_listed_orders_are_typed_and_match_the_world(
+    sandbox: SandboxServer, client: AliExpressClient
+) -> None:
     generate(sandbox, 6)
     page = client.list_orders(OrderQuery(order_status=OrderStatus.WAIT_SELLER_SEND_GOODS))
     assert page.orders
@@ -118,14 +135,16 @@ def test_listed_orders_are_typed_and_match_the_world(sandbox: SandboxServer,
         truth = sandbox.world.storefront.orders[order.order_id]
         assert order.status is OrderStatus.WAIT_SELLER_SEND_GOODS
         assert order.pay_amount.currency == "USD"
-        assert order.pay_amount.amount == sum(line.total_amount.amount for line in order.lines
-                                              if line.total_amount is not None)
+        assert order.pay_amount.amount == sum(
+            line.total_amount.amount for line in order.lines if line.total_amount is not None
+        )
         assert [line.sku_code for line in order.lines] == [line.sku_code for line in truth.lines]
         assert order.created_at == truth.gmt_create
 
 
-def test_get_order_returns_the_receipt_address_and_children(sandbox: SandboxServer,
-                                                            client: AliExpressClient) -> None:
+def test_get_order_returns_the_receipt_address_and_children(
+    sandbox: SandboxServer, client: AliExpressClient
+) -> None:
     order_id = shippable_order(sandbox)
     truth = sandbox.world.storefront.orders[order_id]
     detail = client.get_order(order_id)
@@ -143,6 +162,7 @@ def test_unknown_order_is_a_business_error(client: AliExpressClient) -> None:
 
 # --- carriers and fulfilment ----------------------------------------------------------------------
 
+
 def test_approved_carriers_come_with_working_tracking_regexes(client: AliExpressClient) -> None:
     services = client.list_logistics_services()
     names = {service.service_name for service in services}
@@ -151,8 +171,9 @@ def test_approved_carriers_come_with_working_tracking_regexes(client: AliExpress
     assert standard.matches("LP12345678901234") and not standard.matches("4PE123456789012")
 
 
-def test_fulfil_with_an_approved_carrier_ships_the_order(sandbox: SandboxServer,
-                                                         client: AliExpressClient) -> None:
+def test_fulfil_with_an_approved_carrier_ships_the_order(
+    sandbox: SandboxServer, client: AliExpressClient
+) -> None:
     order_id = shippable_order(sandbox)
     client.fulfill_order(order_id, "CAINIAO_STANDARD", "LP00000000000042", description="parcel 1")
     detail = client.get_order(order_id)
@@ -160,8 +181,9 @@ def test_fulfil_with_an_approved_carrier_ships_the_order(sandbox: SandboxServer,
     assert [shipment.logistics_no for shipment in detail.shipments] == ["LP00000000000042"]
 
 
-def test_fulfil_with_an_unapproved_carrier_is_refused(sandbox: SandboxServer,
-                                                      client: AliExpressClient) -> None:
+def test_fulfil_with_an_unapproved_carrier_is_refused(
+    sandbox: SandboxServer, client: AliExpressClient
+) -> None:
     order_id = shippable_order(sandbox)
     with pytest.raises(BusinessError) as caught:
         client.fulfill_order(order_id, "FOURPX_ECONOMY_UNREG", "4PE000000000001")
@@ -169,29 +191,46 @@ def test_fulfil_with_an_unapproved_carrier_is_refused(sandbox: SandboxServer,
     assert sandbox.world.storefront.orders[order_id].shipments == []
 
 
-def test_fulfil_with_a_tracking_number_of_the_wrong_shape_is_refused(sandbox: SandboxServer,
-                                                                     client: AliExpressClient) -> None:
+def test_fulfil_with_a_tracking_number_of_the_wrong_shape_is_refused(
+    sandbox: SandboxServer, client: AliExpressClient
+) -> None:
     order_id = shippable_order(sandbox)
     with pytest.raises(BusinessError) as caught:
         client.fulfill_order(order_id, "CAINIAO_STANDARD", "LP123")
     assert caught.value.platform_code == "TRACKING_NO_INVALID"
 
 
-def test_warehouse_order_gives_an_approved_tracking_number(sandbox: SandboxServer,
-                                                           client: AliExpressClient) -> None:
+def test_warehouse_order_gives_an_approved_tracking_number(
+    sandbox: SandboxServer, client: AliExpressClient
+) -> None:
     order_id = shippable_order(sandbox)
     truth = sandbox.world.storefront.orders[order_id]
     line = truth.lines[0]
     request = WarehouseOrderRequest(
         trade_order_id=order_id,
-        sender=WarehouseContact("Yiwu Store", "CN", "Zhejiang", "Jinhua", "1 Futian Rd",
-                                mobile="13800000000"),
-        receiver=WarehouseContact(truth.address.contact_person, truth.address.country,
-                                  truth.address.province or "-", truth.address.city or "-",
-                                  truth.address.address or "-"),
-        declared_products=(DeclaredProduct(line.product_id, line.product_count, Decimal("5.00"),
-                                           Decimal("0.200"), "杯子", "cup", child_order_id=line.child_id),),
-        domestic_logistics_company_id=1008, domestic_tracking_no="YT0000000001",
+        sender=WarehouseContact(
+            "Yiwu Store", "CN", "Zhejiang", "Jinhua", "1 Futian Rd", mobile="13800000000"
+        ),
+        receiver=WarehouseContact(
+            truth.address.contact_person,
+            truth.address.country,
+            truth.address.province or "-",
+            truth.address.city or "-",
+            truth.address.address or "-",
+        ),
+        declared_products=(
+            DeclaredProduct(
+                line.product_id,
+                line.product_count,
+                Decimal("5.00"),
+                Decimal("0.200"),
+                "杯子",
+                "cup",
+                child_order_id=line.child_id,
+            ),
+        ),
+        domestic_logistics_company_id=1008,
+        domestic_tracking_no="YT0000000001",
         warehouse_carrier_service="CAINIAO_STANDARD",
     )
     result = client.create_warehouse_order(request)
@@ -208,6 +247,7 @@ def test_get_product_matches_the_listing(sandbox: SandboxServer, client: AliExpr
 
 
 # --- tokens ---------------------------------------------------------------------------------------
+
 
 def test_create_token_then_refresh_and_keep_calling(sandbox: SandboxServer) -> None:
     store = sandbox.world.storefront.store(1)
@@ -234,8 +274,9 @@ def test_expired_access_token_is_refreshed_and_the_call_goes_through(sandbox: Sa
     transport = CountingTransport()
     with make_client(sandbox, transport) as ae:
         first = ae.create_token(sandbox.world.storefront.store(1).auth_code)
-        httpx.post(f"{sandbox.base_url}/sandbox/aliexpress/tokens/expire",
-                   params={"token": first.access_token}).raise_for_status()
+        httpx.post(
+            f"{sandbox.base_url}/sandbox/aliexpress/tokens/expire", params={"token": first.access_token}
+        ).raise_for_status()
         ae.list_orders(OrderQuery())
         assert ae.access_token != first.access_token
     assert transport.methods == ["/auth/token/create", ORDER_GET, "/auth/token/refresh", ORDER_GET]

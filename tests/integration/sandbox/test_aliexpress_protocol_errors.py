@@ -25,12 +25,24 @@ PAGE = {"param0": json.dumps({"current_page": 1, "page_size": 10})}
 THROTTLE_MSG = "Api access frequency exceeds the limit. this ban will last 1 seconds"
 
 
-def signed(api: str, params: dict[str, str], *, token: str | None = CREDENTIALS.ae_access_token,
-           secret: str = CREDENTIALS.ae_app_secret, app_key: str = CREDENTIALS.ae_app_key,
-           timestamp_ms: int | None = None) -> dict[str, str]:
-    full = {"app_key": app_key, "timestamp": str(timestamp_ms or int(time.time() * 1000)),
-            "sign_method": "sha256", "format": "json", "simplify": "false", "partner_id": "kuajing",
-            "method": api}
+def signed(
+    api: str,
+    params: dict[str, str],
+    *,
+    token: str | None = CREDENTIALS.ae_access_token,
+    secret: str = CREDENTIALS.ae_app_secret,
+    app_key: str = CREDENTIALS.ae_app_key,
+    timestamp_ms: int | None = None,
+) -> dict[str, str]:
+    full = {
+        "app_key": app_key,
+        "timestamp": str(timestamp_ms or int(time.time() * 1000)),
+        "sign_method": "sha256",
+        "format": "json",
+        "simplify": "false",
+        "partner_id": "kuajing",
+        "method": api,
+    }
     if token is not None:
         full["session"] = token
     full.update(params)
@@ -123,8 +135,12 @@ def test_unparseable_or_out_of_range_parameters_are_invalid(http: httpx.Client) 
     for params in bad:
         error = error_of(http.post("/aliexpress/sync", data=signed(ORDER_GET, params)))
         assert error["code"] == "InvalidParameter"
-    send_type = {"service_name": "CAINIAO_STANDARD", "out_ref": "1", "send_type": "some",
-                 "logistics_no": "LP12345678901234"}
+    send_type = {
+        "service_name": "CAINIAO_STANDARD",
+        "out_ref": "1",
+        "send_type": "some",
+        "logistics_no": "LP12345678901234",
+    }
     error = error_of(http.post("/aliexpress/sync", data=signed(FULFILL, send_type)))
     assert error["code"] == "InvalidParameter"
 
@@ -150,6 +166,7 @@ def test_get_with_a_query_string_works_too(http: httpx.Client) -> None:
 
 # --- injected faults, on a write (fulfil) so we can see whether it happened ------------------------
 
+
 def paid_order(sandbox: SandboxServer, http: httpx.Client) -> int:
     http.post("/sandbox/orders/generate", params={"count": 6})
     return min(o.order_id for o in sandbox.world.storefront.orders.values() if o.store_number == 1)
@@ -162,13 +179,23 @@ def inject(http: httpx.Client, kind: str, delay_s: float = 0.2) -> None:
 
 
 def post_fulfil(http: httpx.Client, order_id: int) -> httpx.Response:
-    return http.post("/aliexpress/sync", data=signed(FULFILL, {
-        "service_name": "CAINIAO_STANDARD", "out_ref": str(order_id), "send_type": "all",
-        "logistics_no": "LP12345678901234"}))
+    return http.post(
+        "/aliexpress/sync",
+        data=signed(
+            FULFILL,
+            {
+                "service_name": "CAINIAO_STANDARD",
+                "out_ref": str(order_id),
+                "send_type": "all",
+                "logistics_no": "LP12345678901234",
+            },
+        ),
+    )
 
 
-def test_timeout_before_write_waits_then_fails_without_writing(sandbox: SandboxServer,
-                                                               http: httpx.Client) -> None:
+def test_timeout_before_write_waits_then_fails_without_writing(
+    sandbox: SandboxServer, http: httpx.Client
+) -> None:
     order_id = paid_order(sandbox, http)
     inject(http, "timeout_before_write")
     error = error_of(post_fulfil(http, order_id))
@@ -184,8 +211,9 @@ def test_timeout_after_write_writes_then_replies_normally(sandbox: SandboxServer
     assert sandbox.world.state()["shipments"] == 1
 
 
-def test_http_500_answers_service_unavailable_without_writing(sandbox: SandboxServer,
-                                                              http: httpx.Client) -> None:
+def test_http_500_answers_service_unavailable_without_writing(
+    sandbox: SandboxServer, http: httpx.Client
+) -> None:
     order_id = paid_order(sandbox, http)
     inject(http, "http_500")
     error = error_of(post_fulfil(http, order_id), status=500)
@@ -193,8 +221,9 @@ def test_http_500_answers_service_unavailable_without_writing(sandbox: SandboxSe
     assert sandbox.world.state()["shipments"] == 0
 
 
-def test_throttle_fault_answers_api_call_limit_without_writing(sandbox: SandboxServer,
-                                                               http: httpx.Client) -> None:
+def test_throttle_fault_answers_api_call_limit_without_writing(
+    sandbox: SandboxServer, http: httpx.Client
+) -> None:
     order_id = paid_order(sandbox, http)
     inject(http, "throttle")
     error = error_of(post_fulfil(http, order_id))
@@ -202,8 +231,9 @@ def test_throttle_fault_answers_api_call_limit_without_writing(sandbox: SandboxS
     assert sandbox.world.state()["shipments"] == 0
 
 
-def test_malformed_reply_is_not_json_but_the_write_happened(sandbox: SandboxServer,
-                                                           http: httpx.Client) -> None:
+def test_malformed_reply_is_not_json_but_the_write_happened(
+    sandbox: SandboxServer, http: httpx.Client
+) -> None:
     order_id = paid_order(sandbox, http)
     inject(http, "malformed")
     reply = post_fulfil(http, order_id)

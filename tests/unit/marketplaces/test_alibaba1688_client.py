@@ -37,17 +37,47 @@ from kuajing.marketplaces.errors import (
 from kuajing.marketplaces.policy import RateLimiter, RetryPolicy
 
 NOW = datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
-CONFIG = Alibaba1688Config(base_url="https://gw.test", app_key="1000", app_secret="s3cret",
-                           access_token="token-1", refresh_token="refresh-1")
+CONFIG = Alibaba1688Config(
+    base_url="https://gw.test",
+    app_key="1000",
+    app_secret="s3cret",
+    access_token="token-1",
+    refresh_token="refresh-1",
+)
 Handler = Callable[[httpx.Request], httpx.Response]
-ADDRESS = DeliveryAddress(full_name="张三", mobile="13800000000", province="浙江省", city="金华市",
-                          area="义乌市", town="稠城街道", address="工人北路 1 号")
+ADDRESS = DeliveryAddress(
+    full_name="张三",
+    mobile="13800000000",
+    province="浙江省",
+    city="金华市",
+    area="义乌市",
+    town="稠城街道",
+    address="工人北路 1 号",
+)
 CARGO = [CargoItem(offer_id=610000001, spec_id="a" * 32, quantity=2)]
-BUYER_VIEW_OK = {"success": True, "result": {"baseInfo": {
-    "id": 9001, "status": "waitsellersend", "totalAmount": "25.00", "createTime": "20261101163000000+0800"}}}
-CREATED_OK = {"result": {"success": True, "orderId": "9001", "totalSuccessAmount": 2500, "postFee": 500,
-                         "code": None, "message": None, "failedOfferList": [],
-                         "orderList": [{"orderId": "9001", "postFee": 500, "orderAmmount": 2500}]}}
+BUYER_VIEW_OK = {
+    "success": True,
+    "result": {
+        "baseInfo": {
+            "id": 9001,
+            "status": "waitsellersend",
+            "totalAmount": "25.00",
+            "createTime": "20261101163000000+0800",
+        }
+    },
+}
+CREATED_OK = {
+    "result": {
+        "success": True,
+        "orderId": "9001",
+        "totalSuccessAmount": 2500,
+        "postFee": 500,
+        "code": None,
+        "message": None,
+        "failedOfferList": [],
+        "orderList": [{"orderId": "9001", "postFee": 500, "orderAmmount": 2500}],
+    }
+}
 
 
 class Gateway:
@@ -72,14 +102,24 @@ def ok(body: object, status: int = 200) -> httpx.Response:
     return httpx.Response(status, json=body)
 
 
-def make_client(gateway: Gateway, *, attempts: int = 4, sleeps: list[float] | None = None,
-                config: Alibaba1688Config = CONFIG,
-                on_tokens_refreshed: Callable[[TokenSet], None] | None = None) -> Alibaba1688Client:
+def make_client(
+    gateway: Gateway,
+    *,
+    attempts: int = 4,
+    sleeps: list[float] | None = None,
+    config: Alibaba1688Config = CONFIG,
+    on_tokens_refreshed: Callable[[TokenSet], None] | None = None,
+) -> Alibaba1688Client:
     sleep = sleeps.append if sleeps is not None else (lambda seconds: None)
     policy = RetryPolicy(max_attempts=attempts, sleep=sleep)
-    return Alibaba1688Client(config, transport=httpx.MockTransport(gateway),
-                             rate_limiter=RateLimiter(1_000_000, burst=1_000), retry_policy=policy,
-                             now=lambda: NOW, on_tokens_refreshed=on_tokens_refreshed)
+    return Alibaba1688Client(
+        config,
+        transport=httpx.MockTransport(gateway),
+        rate_limiter=RateLimiter(1_000_000, burst=1_000),
+        retry_policy=policy,
+        now=lambda: NOW,
+        on_tokens_refreshed=on_tokens_refreshed,
+    )
 
 
 # --- what goes on the wire ------------------------------------------------------------------------
@@ -104,8 +144,9 @@ def test_request_is_posted_to_the_api_path_with_a_valid_aop_signature() -> None:
 
 def test_create_cross_order_sends_out_order_id_dropshipping_and_a_four_level_address() -> None:
     gateway = Gateway(ok(CREATED_OK))
-    created = make_client(gateway).create_cross_order("AE-123-1", ADDRESS, CARGO, trade_type="fxassure",
-                                                      message="no invoice")
+    created = make_client(gateway).create_cross_order(
+        "AE-123-1", ADDRESS, CARGO, trade_type="fxassure", message="no invoice"
+    )
     form = gateway.form()
     assert gateway.requests[0].url.path.endswith("/com.alibaba.trade/alibaba.trade.createCrossOrder/1000")
     assert form["outOrderId"] == "AE-123-1"
@@ -113,22 +154,30 @@ def test_create_cross_order_sends_out_order_id_dropshipping_and_a_four_level_add
     assert form["flow"] == "fenxiao" and form["tradeType"] == "fxassure" and form["message"] == "no invoice"
     address = json.loads(form["addressParam"])
     assert (address["provinceText"], address["cityText"], address["areaText"], address["townText"]) == (
-        "浙江省", "金华市", "义乌市", "稠城街道")
+        "浙江省",
+        "金华市",
+        "义乌市",
+        "稠城街道",
+    )
     assert address["fullName"] == "张三" and address["mobile"] == "13800000000"
     assert json.loads(form["cargoParamList"]) == [{"offerId": 610000001, "specId": "a" * 32, "quantity": 2}]
     assert created.order_id == "9001"
     assert created.orders[0].order_amount is not None and created.orders[0].order_amount.to_minor() == 2500
 
 
-@pytest.mark.parametrize(("field", "address"), [
-    ("address.town", ADDRESS.__class__(**{**ADDRESS.__dict__, "town": ""})),
-    ("address.area", ADDRESS.__class__(**{**ADDRESS.__dict__, "area": " "})),
-    ("address.mobile", ADDRESS.__class__(**{**ADDRESS.__dict__, "mobile": ""})),
-    ("address.full_name", ADDRESS.__class__(**{**ADDRESS.__dict__, "full_name": ""})),
-    ("address.address", ADDRESS.__class__(**{**ADDRESS.__dict__, "address": ""})),
-])
+@pytest.mark.parametrize(
+    ("field", "address"),
+    [
+        ("address.town", ADDRESS.__class__(**{**ADDRESS.__dict__, "town": ""})),
+        ("address.area", ADDRESS.__class__(**{**ADDRESS.__dict__, "area": " "})),
+        ("address.mobile", ADDRESS.__class__(**{**ADDRESS.__dict__, "mobile": ""})),
+        ("address.full_name", ADDRESS.__class__(**{**ADDRESS.__dict__, "full_name": ""})),
+        ("address.address", ADDRESS.__class__(**{**ADDRESS.__dict__, "address": ""})),
+    ],
+)
 def test_incomplete_address_fails_locally_naming_the_field_and_sends_nothing(
-        field: str, address: DeliveryAddress) -> None:
+    field: str, address: DeliveryAddress
+) -> None:
     gateway = Gateway(ok(CREATED_OK))
     with pytest.raises(ValidationFailed) as caught:
         make_client(gateway).create_cross_order("AE-1", address, CARGO)
@@ -136,13 +185,17 @@ def test_incomplete_address_fails_locally_naming_the_field_and_sends_nothing(
     assert gateway.requests == []
 
 
-@pytest.mark.parametrize(("field", "cargo"), [
-    ("cargo", []),
-    ("cargo", [CargoItem(offer_id=1, spec_id=f"{i:032x}", quantity=1) for i in range(51)]),
-    ("cargo[1].quantity", [CARGO[0], CargoItem(offer_id=1, spec_id="b" * 32, quantity=0)]),
-])
-def test_bad_cargo_fails_locally_naming_the_field_and_sends_nothing(field: str,
-                                                                    cargo: list[CargoItem]) -> None:
+@pytest.mark.parametrize(
+    ("field", "cargo"),
+    [
+        ("cargo", []),
+        ("cargo", [CargoItem(offer_id=1, spec_id=f"{i:032x}", quantity=1) for i in range(51)]),
+        ("cargo[1].quantity", [CARGO[0], CargoItem(offer_id=1, spec_id="b" * 32, quantity=0)]),
+    ],
+)
+def test_bad_cargo_fails_locally_naming_the_field_and_sends_nothing(
+    field: str, cargo: list[CargoItem]
+) -> None:
     gateway = Gateway(ok(CREATED_OK))
     with pytest.raises(ValidationFailed) as caught:
         make_client(gateway).create_cross_order("AE-1", ADDRESS, cargo)
@@ -160,25 +213,30 @@ def test_fifty_cargo_items_are_accepted() -> None:
 # --- error mapping --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("status", "code", "error_class"), [
-    (401, "gw.SignatureInvalid", AuthError),
-    (401, "gw.AccessTokenInvalid", AuthError),
-    (401, "gw.AccessTokenExpired", AuthError),
-    (404, "gw.APINotFound", InvalidParameterError),
-    (400, "gw.MissingParameter", InvalidParameterError),
-    (400, "gw.InvalidParameter", InvalidParameterError),
-    (429, "gw.QosAppFrequencyLimit", ThrottledError),
-    (503, "gw.ServiceUnavailable", TransientError),
-    (500, "gw.InternalError", TransientError),
-    (502, "gw.SomethingNew", TransientError),
-    (403, "gw.SomethingNew", AuthError),
-])
-def test_gateway_error_code_maps_to_its_error_class(status: int, code: str,
-                                                   error_class: type[MarketplaceError]) -> None:
+@pytest.mark.parametrize(
+    ("status", "code", "error_class"),
+    [
+        (401, "gw.SignatureInvalid", AuthError),
+        (401, "gw.AccessTokenInvalid", AuthError),
+        (401, "gw.AccessTokenExpired", AuthError),
+        (404, "gw.APINotFound", InvalidParameterError),
+        (400, "gw.MissingParameter", InvalidParameterError),
+        (400, "gw.InvalidParameter", InvalidParameterError),
+        (429, "gw.QosAppFrequencyLimit", ThrottledError),
+        (503, "gw.ServiceUnavailable", TransientError),
+        (500, "gw.InternalError", TransientError),
+        (502, "gw.SomethingNew", TransientError),
+        (403, "gw.SomethingNew", AuthError),
+    ],
+)
+def test_gateway_error_code_maps_to_its_error_class(
+    status: int, code: str, error_class: type[MarketplaceError]
+) -> None:
     gateway = Gateway(ok({"error_code": code, "error_message": "no", "request_id": "req-1"}, status))
     # No refresh token: an expired token is then just an AuthError.
-    config = Alibaba1688Config(base_url="https://gw.test", app_key="1000", app_secret="s3cret",
-                               access_token="token-1")
+    config = Alibaba1688Config(
+        base_url="https://gw.test", app_key="1000", app_secret="s3cret", access_token="token-1"
+    )
     with pytest.raises(error_class) as caught:
         make_client(gateway, attempts=1, config=config).buyer_view("1")
     assert type(caught.value) is error_class
@@ -187,26 +245,38 @@ def test_gateway_error_code_maps_to_its_error_class(status: int, code: str,
     assert caught.value.request_id == "req-1"
 
 
-@pytest.mark.parametrize(("status", "error_class"), [
-    (500, TransientError), (502, TransientError), (504, TransientError), (429, ThrottledError),
-    (401, AuthError), (404, InvalidParameterError),
-])
-def test_http_status_without_a_platform_body_maps_by_status(status: int,
-                                                           error_class: type[MarketplaceError]) -> None:
+@pytest.mark.parametrize(
+    ("status", "error_class"),
+    [
+        (500, TransientError),
+        (502, TransientError),
+        (504, TransientError),
+        (429, ThrottledError),
+        (401, AuthError),
+        (404, InvalidParameterError),
+    ],
+)
+def test_http_status_without_a_platform_body_maps_by_status(
+    status: int, error_class: type[MarketplaceError]
+) -> None:
     gateway = Gateway(httpx.Response(status, text="<html>proxy error</html>"))
     with pytest.raises(error_class) as caught:
         make_client(gateway, attempts=1).buyer_view("1")
     assert caught.value.platform_code == f"HTTP_{status}"
 
 
-@pytest.mark.parametrize("body", [
-    {"success": False, "errorCode": "500_004", "errorMessage": "out of stock"},
-    {"success": False, "code": "500_004", "message": "out of stock"},
-    {"result": {"success": False, "code": "500_004", "message": "out of stock"}},
-    {"result": {"success": False, "errorCode": "500_004", "errorMessage": "out of stock"}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"success": False, "errorCode": "500_004", "errorMessage": "out of stock"},
+        {"success": False, "code": "500_004", "message": "out of stock"},
+        {"result": {"success": False, "code": "500_004", "message": "out of stock"}},
+        {"result": {"success": False, "errorCode": "500_004", "errorMessage": "out of stock"}},
+    ],
+)
 def test_business_refusal_in_either_place_and_spelling_is_a_business_error_never_retried(
-        body: object) -> None:
+    body: object,
+) -> None:
     gateway = Gateway(ok(body))
     with pytest.raises(BusinessError) as caught:
         make_client(gateway).create_cross_order("AE-1", ADDRESS, CARGO)
@@ -242,8 +312,9 @@ def test_server_errors_on_create_are_retried_too_because_nothing_was_written() -
 
 def test_throttle_is_retried_after_waiting_at_least_retry_after() -> None:
     sleeps: list[float] = []
-    gateway = Gateway(ok({"error_code": "gw.QosAppFrequencyLimit", "error_message": "slow down"}, 429),
-                      ok(BUYER_VIEW_OK))
+    gateway = Gateway(
+        ok({"error_code": "gw.QosAppFrequencyLimit", "error_message": "slow down"}, 429), ok(BUYER_VIEW_OK)
+    )
     make_client(gateway, sleeps=sleeps).buyer_view("9001")
     assert len(gateway.requests) == 2
     assert sleeps and sleeps[0] >= 1.0
@@ -302,8 +373,13 @@ class CountingLimiter(RateLimiter):
 def test_rate_limiter_is_acquired_once_per_attempt() -> None:
     limiter = CountingLimiter()
     gateway = Gateway(ok({"error_code": "gw.ServiceUnavailable"}, 503), ok(BUYER_VIEW_OK))
-    client = Alibaba1688Client(CONFIG, transport=httpx.MockTransport(gateway), rate_limiter=limiter,
-                               retry_policy=RetryPolicy(sleep=lambda s: None), now=lambda: NOW)
+    client = Alibaba1688Client(
+        CONFIG,
+        transport=httpx.MockTransport(gateway),
+        rate_limiter=limiter,
+        retry_policy=RetryPolicy(sleep=lambda s: None),
+        now=lambda: NOW,
+    )
     client.buyer_view("9001")
     assert limiter.acquired == 2
 
@@ -311,8 +387,15 @@ def test_rate_limiter_is_acquired_once_per_attempt() -> None:
 # --- tokens ---------------------------------------------------------------------------------------
 
 EXPIRED = ok({"error_code": "gw.AccessTokenExpired", "error_message": "expired"}, 401)
-NEW_TOKENS = ok({"access_token": "token-2", "expires_in": "36000", "memberId": "b2b-1", "aliId": 77,
-                 "resource_owner": "buyer"})
+NEW_TOKENS = ok(
+    {
+        "access_token": "token-2",
+        "expires_in": "36000",
+        "memberId": "b2b-1",
+        "aliId": 77,
+        "resource_owner": "buyer",
+    }
+)
 
 
 def test_expired_token_is_refreshed_once_and_the_call_retried_with_the_new_token() -> None:
@@ -323,8 +406,12 @@ def test_expired_token_is_refreshed_once_and_the_call_retried_with_the_new_token
     assert len(gateway.requests) == 3
     token_form = gateway.form(1)
     assert gateway.requests[1].url.path == "/openapi/http/1/system.oauth2/getToken/1000"
-    assert token_form == {"grant_type": "refresh_token", "client_id": "1000", "client_secret": "s3cret",
-                          "refreshToken": "refresh-1"}
+    assert token_form == {
+        "grant_type": "refresh_token",
+        "client_id": "1000",
+        "client_secret": "s3cret",
+        "refreshToken": "refresh-1",
+    }
     assert gateway.form(2)["access_token"] == "token-2"
     assert [tokens.access_token for tokens in refreshed] == ["token-2"]
     assert refreshed[0].refresh_token == "refresh-1"  # a refresh grant keeps the old refresh token
@@ -347,14 +434,28 @@ def test_invalid_token_is_not_refreshed() -> None:
 
 
 def test_get_token_exchanges_a_code_and_the_client_uses_the_new_token() -> None:
-    gateway = Gateway(ok({"access_token": "token-9", "refresh_token": "refresh-9", "expires_in": 36000,
-                          "refresh_token_timeout": "20270501080000000+0800", "memberId": "b2b-9"}),
-                      ok(BUYER_VIEW_OK))
+    gateway = Gateway(
+        ok(
+            {
+                "access_token": "token-9",
+                "refresh_token": "refresh-9",
+                "expires_in": 36000,
+                "refresh_token_timeout": "20270501080000000+0800",
+                "memberId": "b2b-9",
+            }
+        ),
+        ok(BUYER_VIEW_OK),
+    )
     client = make_client(gateway)
     tokens = client.get_token("code-b2b-9", "https://kuajing.example/callback")
-    assert gateway.form(0) == {"grant_type": "authorization_code", "need_refresh_token": "true",
-                               "client_id": "1000", "client_secret": "s3cret",
-                               "redirect_uri": "https://kuajing.example/callback", "code": "code-b2b-9"}
+    assert gateway.form(0) == {
+        "grant_type": "authorization_code",
+        "need_refresh_token": "true",
+        "client_id": "1000",
+        "client_secret": "s3cret",
+        "redirect_uri": "https://kuajing.example/callback",
+        "code": "code-b2b-9",
+    }
     assert tokens.refresh_token == "refresh-9" and tokens.member_id == "b2b-9"
     assert tokens.refresh_token_expires_at == datetime(2027, 5, 1, 0, 0, tzinfo=UTC)
     client.buyer_view("1")
@@ -370,10 +471,16 @@ def test_refused_authorisation_code_is_an_auth_error() -> None:
 
 
 def test_config_comes_from_settings() -> None:
-    settings = Settings(alibaba1688_base_url="http://127.0.0.1:9/1688", alibaba1688_app_key="k",
-                        alibaba1688_app_secret="TOPSECRET", alibaba1688_access_token="t",
-                        alibaba1688_refresh_token="r", alibaba1688_calls_per_second=2.0,
-                        alibaba1688_timeout_seconds=3.0, alibaba1688_max_retries=1)
+    settings = Settings(
+        alibaba1688_base_url="http://127.0.0.1:9/1688",
+        alibaba1688_app_key="k",
+        alibaba1688_app_secret="TOPSECRET",
+        alibaba1688_access_token="t",
+        alibaba1688_refresh_token="r",
+        alibaba1688_calls_per_second=2.0,
+        alibaba1688_timeout_seconds=3.0,
+        alibaba1688_max_retries=1,
+    )
     config = Alibaba1688Config.from_settings(settings)
     assert config == Alibaba1688Config("http://127.0.0.1:9/1688", "k", "TOPSECRET", "t", "r", 2.0, 3.0, 1)
     assert "TOPSECRET" not in repr(config)

@@ -37,10 +37,18 @@ from kuajing.marketplaces.errors import BusinessError, MalformedReplyError
 from kuajing.marketplaces.policy import RateLimiter, RetryPolicy
 
 NOW = datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
-CONFIG = Alibaba1688Config(base_url="https://gw.test", app_key="1000", app_secret="s3cret",
-                           access_token="token-1")
-ADDRESS = DeliveryAddress(full_name="张三", mobile="13800000000", province="浙江省", city="金华市",
-                          area="义乌市", town="稠城街道", address="工人北路 1 号")
+CONFIG = Alibaba1688Config(
+    base_url="https://gw.test", app_key="1000", app_secret="s3cret", access_token="token-1"
+)
+ADDRESS = DeliveryAddress(
+    full_name="张三",
+    mobile="13800000000",
+    province="浙江省",
+    city="金华市",
+    area="义乌市",
+    town="稠城街道",
+    address="工人北路 1 号",
+)
 Reply = Callable[[httpx.Request, dict[str, str]], httpx.Response]
 
 
@@ -60,50 +68,123 @@ def answering(body: Any) -> Gateway:
 
 
 def make_client(gateway: Gateway) -> Alibaba1688Client:
-    return Alibaba1688Client(CONFIG, transport=httpx.MockTransport(gateway),
-                             rate_limiter=RateLimiter(1_000_000, burst=1_000),
-                             retry_policy=RetryPolicy(sleep=lambda s: None), now=lambda: NOW)
+    return Alibaba1688Client(
+        CONFIG,
+        transport=httpx.MockTransport(gateway),
+        rate_limiter=RateLimiter(1_000_000, burst=1_000),
+        retry_policy=RetryPolicy(sleep=lambda s: None),
+        now=lambda: NOW,
+    )
 
 
 def order(order_id: int, out_order_id: str = "AE-1", status: str = "waitbuyerpay") -> dict[str, Any]:
     return {
-        "baseInfo": {"id": order_id, "status": status, "totalAmount": "12.345", "shippingFee": "5.00",
-                     "createTime": "20261101163000123+0800", "payTime": "20261101163500000+0800",
-                     "outOrderId": out_order_id, "sellerMemberId": "b2b-22"},
-        "productItems": [{"productID": 610000001, "specId": "a" * 32, "quantity": 3, "price": "0.035",
-                          "status": "waitbuyerpay", "logisticsStatus": 1, "subItemID": 777}],
-        "nativeLogistics": {"logisticsItems": [{"logisticsCompanyName": "中通快递",
-                                                "logisticsBillNo": "ZT123", "deliveredTime": ""}]},
+        "baseInfo": {
+            "id": order_id,
+            "status": status,
+            "totalAmount": "12.345",
+            "shippingFee": "5.00",
+            "createTime": "20261101163000123+0800",
+            "payTime": "20261101163500000+0800",
+            "outOrderId": out_order_id,
+            "sellerMemberId": "b2b-22",
+        },
+        "productItems": [
+            {
+                "productID": 610000001,
+                "specId": "a" * 32,
+                "quantity": 3,
+                "price": "0.035",
+                "status": "waitbuyerpay",
+                "logisticsStatus": 1,
+                "subItemID": 777,
+            }
+        ],
+        "nativeLogistics": {
+            "logisticsItems": [
+                {"logisticsCompanyName": "中通快递", "logisticsBillNo": "ZT123", "deliveredTime": ""}
+            ]
+        },
     }
 
 
-PRODUCT = {"result": {"success": True, "code": "200", "message": None, "result": {
-    "offerId": 610000001, "subject": "硅胶手机壳", "subjectTrans": "Silicone phone case", "categoryId": 1031,
-    "categoryName": "手机壳", "minOrderQuantity": 2, "status": "published",
-    "priceRangeList": [{"startQuantity": 100, "price": "2.10"}, {"startQuantity": 2, "price": "2.50"},
-                       {"startQuantity": 1000, "price": "0.035"}],
-    "productAttribute": [{"attributeName": "材质", "value": "硅胶", "valueTrans": "silicone"}],
-    "productShippingInfo": {"weight": "0.045", "length": "16", "width": "8.5", "height": "1.2"},
-    "productSkuInfos": [{"skuId": 5001, "specId": "a" * 32, "price": "2.50", "consignPrice": "2.85",
-                         "amountOnSale": 120, "skuAttributes": [{"attributeName": "颜色", "value": "黑色",
-                                                                 "valueTrans": "black", "skuImageUrl": ""}]}],
-    "sellerInfo": {"memberId": "b2b-22", "loginId": "yiwu-case", "companyName": "义乌市某某电子商务有限公司",
-                   "province": "浙江", "city": "金华", "clusterCode": "yiwu", "clusterName": "义乌小商品",
-                   "trustPass": True, "trustPassYears": 6, "superFactory": False, "dropship": True,
-                   "crossBorder": True, "englishCustomsDocs": False, "iso9001": True, "freeSample": False,
-                   "customMoq": 50, "creditGuarantee": True},
-}}}
+PRODUCT = {
+    "result": {
+        "success": True,
+        "code": "200",
+        "message": None,
+        "result": {
+            "offerId": 610000001,
+            "subject": "硅胶手机壳",
+            "subjectTrans": "Silicone phone case",
+            "categoryId": 1031,
+            "categoryName": "手机壳",
+            "minOrderQuantity": 2,
+            "status": "published",
+            "priceRangeList": [
+                {"startQuantity": 100, "price": "2.10"},
+                {"startQuantity": 2, "price": "2.50"},
+                {"startQuantity": 1000, "price": "0.035"},
+            ],
+            "productAttribute": [{"attributeName": "材质", "value": "硅胶", "valueTrans": "silicone"}],
+            "productShippingInfo": {"weight": "0.045", "length": "16", "width": "8.5", "height": "1.2"},
+            "productSkuInfos": [
+                {
+                    "skuId": 5001,
+                    "specId": "a" * 32,
+                    "price": "2.50",
+                    "consignPrice": "2.85",
+                    "amountOnSale": 120,
+                    "skuAttributes": [
+                        {"attributeName": "颜色", "value": "黑色", "valueTrans": "black", "skuImageUrl": ""}
+                    ],
+                }
+            ],
+            "sellerInfo": {
+                "memberId": "b2b-22",
+                "loginId": "yiwu-case",
+                "companyName": "义乌市某某电子商务有限公司",
+                "province": "浙江",
+                "city": "金华",
+                "clusterCode": "yiwu",
+                "clusterName": "义乌小商品",
+                "trustPass": True,
+                "trustPassYears": 6,
+                "superFactory": False,
+                "dropship": True,
+                "crossBorder": True,
+                "englishCustomsDocs": False,
+                "iso9001": True,
+                "freeSample": False,
+                "customMoq": 50,
+                "creditGuarantee": True,
+            },
+        },
+    }
+}
 
 
 # --- exact money and times ------------------------------------------------------------------------
 
 
 def test_preview_fen_become_exact_yuan() -> None:
-    gateway = answering({"success": True, "orderPreviewResuslt": [{
-        "sumPayment": 1999, "sumCarriage": 500, "sumPaymentNoCarriage": 1499, "discountFee": 0,
-        "tradeModeNameList": ["fxassure"],
-        "cargoList": [{"offerId": 610000001, "specId": "a" * 32, "amount": 1499, "finalUnitPrice": "0.035"}],
-    }]})
+    gateway = answering(
+        {
+            "success": True,
+            "orderPreviewResuslt": [
+                {
+                    "sumPayment": 1999,
+                    "sumCarriage": 500,
+                    "sumPaymentNoCarriage": 1499,
+                    "discountFee": 0,
+                    "tradeModeNameList": ["fxassure"],
+                    "cargoList": [
+                        {"offerId": 610000001, "specId": "a" * 32, "amount": 1499, "finalUnitPrice": "0.035"}
+                    ],
+                }
+            ],
+        }
+    )
     cargo = [CargoItem(610000001, 3, "a" * 32)]
     [preview] = make_client(gateway).preview_order(ADDRESS, cargo)
     assert preview.sum_payment == Money(Decimal("19.99"), "CNY")
@@ -114,7 +195,8 @@ def test_preview_fen_become_exact_yuan() -> None:
     assert preview.trade_modes == ["fxassure"]
     assert gateway.forms[0]["flow"] == "fenxiao"
     assert json.loads(gateway.forms[0]["cargoParamList"]) == [
-        {"offerId": 610000001, "specId": "a" * 32, "quantity": 3}]
+        {"offerId": 610000001, "specId": "a" * 32, "quantity": 3}
+    ]
 
 
 def test_buyer_view_yuan_strings_stay_exact_including_sub_fen() -> None:
@@ -153,9 +235,18 @@ def test_product_detail_sends_the_offer_as_offer_detail_param() -> None:
     assert json.loads(gateway.forms[0]["offerDetailParam"]) == {"offerId": 610000001, "country": "ru"}
 
 
-@pytest.mark.parametrize(("quantity", "price"), [
-    (1, "2.50"), (2, "2.50"), (99, "2.50"), (100, "2.10"), (999, "2.10"), (1000, "0.035"), (50_000, "0.035"),
-])
+@pytest.mark.parametrize(
+    ("quantity", "price"),
+    [
+        (1, "2.50"),
+        (2, "2.50"),
+        (99, "2.50"),
+        (100, "2.10"),
+        (999, "2.10"),
+        (1000, "0.035"),
+        (50_000, "0.035"),
+    ],
+)
 def test_tier_price_picks_the_highest_tier_reached(quantity: int, price: str) -> None:
     detail = make_client(answering(PRODUCT)).product_detail(610000001)
     assert detail.tier_price(quantity) == Money.of(price, "CNY")
@@ -183,18 +274,22 @@ def _with(path: list[Any], value: Any) -> dict[str, Any]:
     return body
 
 
-@pytest.mark.parametrize(("path", "value", "field"), [
-    (["result", "baseInfo", "status"], KeyError, "result.baseInfo.status"),
-    (["result", "baseInfo", "status"], "waitbuyerdance", "result.baseInfo.status"),
-    (["result", "baseInfo", "totalAmount"], {"amount": 1}, "result.baseInfo.totalAmount"),
-    (["result", "baseInfo", "createTime"], "yesterday", "result.baseInfo.createTime"),
-    (["result", "productItems", 0, "quantity"], "many", "result.productItems[0].quantity"),
-    (["result", "productItems"], "none", "result.productItems"),
-    (["result", "baseInfo"], KeyError, "result.baseInfo"),
-    (["result"], KeyError, "result"),
-])
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        (["result", "baseInfo", "status"], KeyError, "result.baseInfo.status"),
+        (["result", "baseInfo", "status"], "waitbuyerdance", "result.baseInfo.status"),
+        (["result", "baseInfo", "totalAmount"], {"amount": 1}, "result.baseInfo.totalAmount"),
+        (["result", "baseInfo", "createTime"], "yesterday", "result.baseInfo.createTime"),
+        (["result", "productItems", 0, "quantity"], "many", "result.productItems[0].quantity"),
+        (["result", "productItems"], "none", "result.productItems"),
+        (["result", "baseInfo"], KeyError, "result.baseInfo"),
+        (["result"], KeyError, "result"),
+    ],
+)
 def test_unreadable_buyer_view_is_malformed_reply_naming_method_and_field(
-        path: list[Any], value: Any, field: str, caplog: pytest.LogCaptureFixture) -> None:
+    path: list[Any], value: Any, field: str, caplog: pytest.LogCaptureFixture
+) -> None:
     gateway = answering(_with(path, value))
     with caplog.at_level(logging.WARNING), pytest.raises(MalformedReplyError) as caught:
         make_client(gateway).buyer_view("9001")
@@ -206,8 +301,12 @@ def test_unreadable_buyer_view_is_malformed_reply_naming_method_and_field(
 
 
 def test_fractional_fen_is_malformed() -> None:
-    gateway = answering({"success": True, "orderPreviewResuslt": [
-        {"sumPayment": 19.99, "sumCarriage": 0, "sumPaymentNoCarriage": 0}]})
+    gateway = answering(
+        {
+            "success": True,
+            "orderPreviewResuslt": [{"sumPayment": 19.99, "sumCarriage": 0, "sumPaymentNoCarriage": 0}],
+        }
+    )
     with pytest.raises(MalformedReplyError) as caught:
         make_client(gateway).preview_order(ADDRESS, [CargoItem(1, 1, "a" * 32)])
     assert caught.value.field == "orderPreviewResuslt[0].sumPayment"
@@ -231,13 +330,14 @@ def test_body_that_is_not_a_json_object_is_malformed_at_body(text: str) -> None:
 # --- paging ---------------------------------------------------------------------------------------
 
 
-def order_list_gateway(total: int, *, send_total: bool = True,
-                       matching: Callable[[int], str] = str) -> Gateway:
+def order_list_gateway(
+    total: int, *, send_total: bool = True, matching: Callable[[int], str] = str
+) -> Gateway:
     ids = list(range(1, total + 1))
 
     def reply(request: httpx.Request, form: dict[str, str]) -> httpx.Response:
         page, size = int(form["page"]), int(form["pageSize"])
-        chunk = ids[(page - 1) * size: page * size]
+        chunk = ids[(page - 1) * size : page * size]
         body: dict[str, Any] = {"success": True, "result": [order(i, matching(i)) for i in chunk]}
         if send_total:
             body["totalRecord"] = total
@@ -265,8 +365,12 @@ def test_iter_buyer_orders_without_total_record_stops_at_a_short_page(total: int
 def test_list_buyer_orders_sends_filters_in_1688_time() -> None:
     gateway = order_list_gateway(0)
     page = make_client(gateway).list_buyer_orders(
-        page=2, page_size=20, created_after=datetime(2026, 11, 1, tzinfo=UTC),
-        created_before=datetime(2026, 11, 2, tzinfo=UTC), status=OrderStatus.WAIT_SELLER_SEND)
+        page=2,
+        page_size=20,
+        created_after=datetime(2026, 11, 1, tzinfo=UTC),
+        created_before=datetime(2026, 11, 2, tzinfo=UTC),
+        status=OrderStatus.WAIT_SELLER_SEND,
+    )
     form = gateway.forms[0]
     assert (form["page"], form["pageSize"]) == ("2", "20")
     assert form["createStartTime"] == "20261101080000000+0800"
@@ -285,14 +389,27 @@ def test_find_by_out_order_id_sends_the_filter_and_also_filters_locally() -> Non
 
 
 def test_push_messages_walks_every_page() -> None:
-    messages = [{"msgId": 100 + i, "gmtBorn": 1793520000000 + i, "type": "LOGISTICS_BUYER_VIEW_TRACE",
-                 "userInfo": "b2b-1", "data": {"orderId": "9001"}} for i in range(3)]
+    messages = [
+        {
+            "msgId": 100 + i,
+            "gmtBorn": 1793520000000 + i,
+            "type": "LOGISTICS_BUYER_VIEW_TRACE",
+            "userInfo": "b2b-1",
+            "data": {"orderId": "9001"},
+        }
+        for i in range(3)
+    ]
 
     def reply(request: httpx.Request, form: dict[str, str]) -> httpx.Response:
         page, size = int(form["page"]), int(form["pageSize"])
-        datas = messages[(page - 1) * size: page * size]
-        return httpx.Response(200, json={"success": True, "result": {
-            "pushMessagePage": {"datas": datas, "totalCount": len(messages)}}})
+        datas = messages[(page - 1) * size : page * size]
+        return httpx.Response(
+            200,
+            json={
+                "success": True,
+                "result": {"pushMessagePage": {"datas": datas, "totalCount": len(messages)}},
+            },
+        )
 
     gateway = Gateway(reply)
     found = make_client(gateway).push_messages(NOW, NOW.replace(hour=20), page_size=2)
@@ -312,12 +429,35 @@ def test_logistics_infos_is_empty_while_not_shipped() -> None:
 
 
 def test_logistics_infos_and_trace_are_typed() -> None:
-    infos = make_client(answering({"success": True, "result": [
-        {"logisticsId": "LP01", "logisticsBillNo": "ZT123", "status": "TRANSPORT", "logisticsCompanyId": 8,
-         "logisticsCompanyName": "中通快递"}]})).logistics_infos("9001")
+    infos = make_client(
+        answering(
+            {
+                "success": True,
+                "result": [
+                    {
+                        "logisticsId": "LP01",
+                        "logisticsBillNo": "ZT123",
+                        "status": "TRANSPORT",
+                        "logisticsCompanyId": 8,
+                        "logisticsCompanyName": "中通快递",
+                    }
+                ],
+            }
+        )
+    ).logistics_infos("9001")
     assert (infos[0].bill_no, infos[0].status, infos[0].company_id) == ("ZT123", "TRANSPORT", "8")
-    traces = make_client(answering({"success": True, "logisticsTrace": [{"logisticsBillNo": "ZT123",
-        "logisticsSteps": [{"acceptTime": "20261102100000000+0800", "remark": "已揽收"}]}]})
+    traces = make_client(
+        answering(
+            {
+                "success": True,
+                "logisticsTrace": [
+                    {
+                        "logisticsBillNo": "ZT123",
+                        "logisticsSteps": [{"acceptTime": "20261102100000000+0800", "remark": "已揽收"}],
+                    }
+                ],
+            }
+        )
     ).logistics_trace("9001")
     assert traces[0].steps[0].accept_time == datetime(2026, 11, 2, 2, tzinfo=UTC)
     assert traces[0].steps[0].remark == "已揽收"
@@ -332,14 +472,26 @@ def test_cancel_refused_after_dispatch_is_a_business_error() -> None:
 
 
 def test_refund_reasons_and_create_refund_send_fen_and_json_entry_ids() -> None:
-    reasons = make_client(answering({"success": True, "result": {"reasons": [
-        {"id": 20006, "name": "未按约定时间发货", "needVoucher": False}]}})).refund_reasons(
-        "9001", ["777"], "refundWaitSellerSend")
+    reasons = make_client(
+        answering(
+            {
+                "success": True,
+                "result": {"reasons": [{"id": 20006, "name": "未按约定时间发货", "needVoucher": False}]},
+            }
+        )
+    ).refund_reasons("9001", ["777"], "refundWaitSellerSend")
     assert (reasons[0].id, reasons[0].need_voucher) == ("20006", False)
     gateway = answering({"success": True, "result": {"refundId": "TQ1"}})
-    refund_id = make_client(gateway).create_refund(RefundRequest(
-        order_id="9001", order_entry_ids=["777"], apply_payment=Money.of("12.35", "CNY"),
-        apply_reason_id="20006", goods_status="refundWaitSellerSend", description="late"))
+    refund_id = make_client(gateway).create_refund(
+        RefundRequest(
+            order_id="9001",
+            order_entry_ids=["777"],
+            apply_payment=Money.of("12.35", "CNY"),
+            apply_reason_id="20006",
+            goods_status="refundWaitSellerSend",
+            description="late",
+        )
+    )
     assert refund_id == "TQ1"
     form = gateway.forms[0]
     assert form["applyPayment"] == "1235" and form["applyCarriage"] == "0"
@@ -349,9 +501,13 @@ def test_refund_reasons_and_create_refund_send_fen_and_json_entry_ids() -> None:
 
 # --- pushes ---------------------------------------------------------------------------------------
 
-ENVELOPE = {"msgId": 123456789, "gmtBorn": "20261101163000000+0800",
-            "type": "ORDER_BUYER_VIEW_ANNOUNCE_SENDGOODS", "userInfo": "b2b-1",
-            "data": {"orderId": "9001", "outOrderId": "AE-1", "logisticsBillNo": "ZT1"}}
+ENVELOPE = {
+    "msgId": 123456789,
+    "gmtBorn": "20261101163000000+0800",
+    "type": "ORDER_BUYER_VIEW_ANNOUNCE_SENDGOODS",
+    "userInfo": "b2b-1",
+    "data": {"orderId": "9001", "outOrderId": "AE-1", "logisticsBillNo": "ZT1"},
+}
 
 
 def _signed(message: str, secret: str = "s3cret") -> dict[str, str]:

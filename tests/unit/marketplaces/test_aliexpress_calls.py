@@ -69,16 +69,36 @@ class CountingPacer:
         self.acquired += 1
 
 
-def make_client(gateway: FakeGateway, *, sleeps: list[float] | None = None, attempts: int = 4,
-                refresh_token: str = "", pacer: CountingPacer | None = None,
-                on_tokens: Callable[[TokenSet], None] | None = None) -> AliExpressClient:
-    config = AliExpressConfig(base_url="https://gw.example/", app_key="12345678", app_secret="secret",
-                              access_token="TOKEN", refresh_token=refresh_token)
-    policy = RetryPolicy(max_attempts=attempts, base_delay=0.5, jitter=0,
-                         sleep=sleeps.append if sleeps is not None else (lambda s: None))
-    return AliExpressClient(config, transport=httpx.MockTransport(gateway),
-                            rate_limiter=pacer or CountingPacer(), retry_policy=policy, now=lambda: NOW,
-                            on_tokens_refreshed=on_tokens)
+def make_client(
+    gateway: FakeGateway,
+    *,
+    sleeps: list[float] | None = None,
+    attempts: int = 4,
+    refresh_token: str = "",
+    pacer: CountingPacer | None = None,
+    on_tokens: Callable[[TokenSet], None] | None = None,
+) -> AliExpressClient:
+    config = AliExpressConfig(
+        base_url="https://gw.example/",
+        app_key="12345678",
+        app_secret="secret",
+        access_token="TOKEN",
+        refresh_token=refresh_token,
+    )
+    policy = RetryPolicy(
+        max_attempts=attempts,
+        base_delay=0.5,
+        jitter=0,
+        sleep=sleeps.append if sleeps is not None else (lambda s: None),
+    )
+    return AliExpressClient(
+        config,
+        transport=httpx.MockTransport(gateway),
+        rate_limiter=pacer or CountingPacer(),
+        retry_policy=policy,
+        now=lambda: NOW,
+        on_tokens_refreshed=on_tokens,
+    )
 
 
 def ok(method: str, result: dict[str, Any]) -> httpx.Response:
@@ -91,8 +111,17 @@ def gateway_error(code: str, msg: str = "no", error_type: str = "ISV", status: i
     return httpx.Response(status, json=body)
 
 
-EMPTY_PAGE = ok(ORDER_GET, {"success": True, "total_count": 0, "total_page": 0, "current_page": 1,
-                            "page_size": 50, "target_list": {"order_dto": []}})
+EMPTY_PAGE = ok(
+    ORDER_GET,
+    {
+        "success": True,
+        "total_count": 0,
+        "total_page": 0,
+        "current_page": 1,
+        "page_size": 50,
+        "target_list": {"order_dto": []},
+    },
+)
 FULFILLED = ok(FULFILL, {"result_success": True})
 BAN_MESSAGE = "Api access frequency exceeds the limit. this ban will last {} seconds"
 
@@ -110,11 +139,13 @@ def expected_sign(params: dict[str, str], api_name: str = "") -> str:
 
 # --- what goes over the wire ----------------------------------------------------------------------
 
+
 def test_business_call_carries_system_params_and_a_valid_signature() -> None:
     gateway = FakeGateway(EMPTY_PAGE)
     with make_client(gateway) as client:
-        client.list_orders(OrderQuery(create_date_start=datetime(2024, 3, 1, 8, 0, tzinfo=UTC)), page=2,
-                           page_size=20)
+        client.list_orders(
+            OrderQuery(create_date_start=datetime(2024, 3, 1, 8, 0, tzinfo=UTC)), page=2, page_size=20
+        )
     form = gateway.forms[0]
     assert gateway.urls == ["https://gw.example/sync"]
     assert form["app_key"] == "12345678"
@@ -122,15 +153,28 @@ def test_business_call_carries_system_params_and_a_valid_signature() -> None:
     assert form["session"] == "TOKEN"
     assert form["timestamp"] == str(int(NOW.timestamp() * 1000))
     assert (form["sign_method"], form["format"], form["simplify"], form["partner_id"]) == (
-        "sha256", "json", "false", "kuajing")
+        "sha256",
+        "json",
+        "false",
+        "kuajing",
+    )
     # Compact JSON, and the date converted to US Pacific (PST is UTC-8 on 1 March).
     assert form["param0"] == '{"current_page":2,"page_size":20,"create_date_start":"2024-03-01 00:00:00"}'
     assert form["sign"] == expected_sign(form)
 
 
 def test_system_call_goes_to_rest_path_and_signs_with_the_api_name_prepended() -> None:
-    reply = httpx.Response(200, json={"code": "0", "access_token": "A2", "refresh_token": "R2",
-                                      "expires_in": 3600, "refresh_expires_in": 7200, "seller_id": 77})
+    reply = httpx.Response(
+        200,
+        json={
+            "code": "0",
+            "access_token": "A2",
+            "refresh_token": "R2",
+            "expires_in": 3600,
+            "refresh_expires_in": 7200,
+            "seller_id": 77,
+        },
+    )
     gateway = FakeGateway(reply)
     with make_client(gateway) as client:
         tokens = client.create_token("code-77", uuid="u-1")
@@ -144,20 +188,27 @@ def test_system_call_goes_to_rest_path_and_signs_with_the_api_name_prepended() -
 
 # --- error codes ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("code", "error_type", "expected"), [
-    ("IncompleteSignature", "ISV", AuthError),
-    ("IllegalAccessToken", "ISV", AuthError),
-    ("InvalidApiPath", "ISV", InvalidParameterError),
-    ("MissingParameter", "ISV", InvalidParameterError),
-    ("InvalidParameter", "ISV", InvalidParameterError),
-    ("ApiCallLimit", "ISV", ThrottledError),
-    ("ServiceUnavailable", "ISP", TransientError),
-    ("SomethingNew", "ISP", TransientError),
-])
-def test_gateway_error_code_maps_to_its_error_class(code: str, error_type: str,
-                                                     expected: type[MarketplaceError]) -> None:
-    with make_client(FakeGateway(gateway_error(code, error_type=error_type)), attempts=1) as client, \
-            pytest.raises(expected) as caught:
+
+@pytest.mark.parametrize(
+    ("code", "error_type", "expected"),
+    [
+        ("IncompleteSignature", "ISV", AuthError),
+        ("IllegalAccessToken", "ISV", AuthError),
+        ("InvalidApiPath", "ISV", InvalidParameterError),
+        ("MissingParameter", "ISV", InvalidParameterError),
+        ("InvalidParameter", "ISV", InvalidParameterError),
+        ("ApiCallLimit", "ISV", ThrottledError),
+        ("ServiceUnavailable", "ISP", TransientError),
+        ("SomethingNew", "ISP", TransientError),
+    ],
+)
+def test_gateway_error_code_maps_to_its_error_class(
+    code: str, error_type: str, expected: type[MarketplaceError]
+) -> None:
+    with (
+        make_client(FakeGateway(gateway_error(code, error_type=error_type)), attempts=1) as client,
+        pytest.raises(expected) as caught,
+    ):
         list_first_page(client)
     assert caught.value.platform_code == code
     assert caught.value.method == ORDER_GET
@@ -172,10 +223,14 @@ def test_unknown_isv_code_is_a_plain_platform_error_and_not_retried() -> None:
     assert len(gateway.forms) == 1
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    ("InvalidCode", AuthError), ("IllegalRefreshToken", AuthError),
-    ("MissingParameter", InvalidParameterError),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("InvalidCode", AuthError),
+        ("IllegalRefreshToken", AuthError),
+        ("MissingParameter", InvalidParameterError),
+    ],
+)
 def test_flat_rest_error_maps_to_its_error_class(code: str, expected: type[MarketplaceError]) -> None:
     reply = httpx.Response(200, json={"code": code, "type": "ISV", "message": "bad", "request_id": "r"})
     with make_client(FakeGateway(reply)) as client, pytest.raises(expected) as caught:
@@ -183,20 +238,27 @@ def test_flat_rest_error_maps_to_its_error_class(code: str, expected: type[Marke
     assert caught.value.platform_code == code
 
 
-@pytest.mark.parametrize(("status", "expected"), [(502, TransientError), (503, TransientError),
-                                                  (404, InvalidParameterError), (401, AuthError)])
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [(502, TransientError), (503, TransientError), (404, InvalidParameterError), (401, AuthError)],
+)
 def test_non_platform_http_error_maps_by_status(status: int, expected: type[MarketplaceError]) -> None:
-    with make_client(FakeGateway(httpx.Response(status, text="<html>oops</html>")), attempts=1) as client, \
-            pytest.raises(expected):
+    with (
+        make_client(FakeGateway(httpx.Response(status, text="<html>oops</html>")), attempts=1) as client,
+        pytest.raises(expected),
+    ):
         list_first_page(client)
 
 
-@pytest.mark.parametrize(("failure", "expected"), [
-    (httpx.ReadTimeout("slow"), CallTimeout),
-    (httpx.ConnectError("refused"), ConnectionFailed),
-    (httpx.ConnectTimeout("no route"), ConnectionFailed),
-    (httpx.RemoteProtocolError("garbled"), TransportError),
-])
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (httpx.ReadTimeout("slow"), CallTimeout),
+        (httpx.ConnectError("refused"), ConnectionFailed),
+        (httpx.ConnectTimeout("no route"), ConnectionFailed),
+        (httpx.RemoteProtocolError("garbled"), TransportError),
+    ],
+)
 def test_httpx_failures_map_to_transport_errors(failure: Exception, expected: type[MarketplaceError]) -> None:
     with make_client(FakeGateway(failure), attempts=1) as client, pytest.raises(expected):
         client.fulfill_order(1, "CAINIAO_STANDARD", "LP00000000000001")
@@ -204,10 +266,14 @@ def test_httpx_failures_map_to_transport_errors(failure: Exception, expected: ty
 
 # --- retries --------------------------------------------------------------------------------------
 
+
 def test_http_500_is_transient_and_retried_until_success() -> None:
     sleeps: list[float] = []
-    gateway = FakeGateway(gateway_error("ServiceUnavailable", error_type="ISP", status=500),
-                          httpx.Response(500, text="Internal Server Error"), EMPTY_PAGE)
+    gateway = FakeGateway(
+        gateway_error("ServiceUnavailable", error_type="ISP", status=500),
+        httpx.Response(500, text="Internal Server Error"),
+        EMPTY_PAGE,
+    )
     with make_client(gateway, sleeps=sleeps) as client:
         page = client.list_orders(OrderQuery())
     assert page.total_count == 0
@@ -270,11 +336,13 @@ def test_rate_limiter_is_acquired_before_every_attempt() -> None:
 
 def test_default_retry_policy_allows_max_retries_after_the_first_attempt() -> None:
     gateway = FakeGateway(httpx.Response(503, text="busy"))
-    config = AliExpressConfig(base_url="https://gw.example", app_key="1", app_secret="s", access_token="T",
-                              max_retries=2)
+    config = AliExpressConfig(
+        base_url="https://gw.example", app_key="1", app_secret="s", access_token="T", max_retries=2
+    )
     policy = RetryPolicy(max_attempts=config.max_retries + 1, sleep=lambda s: None)
-    client = AliExpressClient(config, transport=httpx.MockTransport(gateway), rate_limiter=CountingPacer(),
-                              retry_policy=policy)
+    client = AliExpressClient(
+        config, transport=httpx.MockTransport(gateway), rate_limiter=CountingPacer(), retry_policy=policy
+    )
     with client, pytest.raises(TransientError):
         client.list_orders(OrderQuery())
     assert len(gateway.forms) == 3
@@ -282,9 +350,18 @@ def test_default_retry_policy_allows_max_retries_after_the_first_attempt() -> No
 
 # --- expired tokens -------------------------------------------------------------------------------
 
-TOKENS = httpx.Response(200, json={"code": "0", "access_token": "NEW", "refresh_token": "R-NEW",
-                                   "expire_time": 1709300000000, "refresh_token_valid_time": 1709900000000,
-                                   "seller_id": "2001", "request_id": "t"})
+TOKENS = httpx.Response(
+    200,
+    json={
+        "code": "0",
+        "access_token": "NEW",
+        "refresh_token": "R-NEW",
+        "expire_time": 1709300000000,
+        "refresh_token_valid_time": 1709900000000,
+        "seller_id": "2001",
+        "request_id": "t",
+    },
+)
 
 
 def test_expired_token_is_refreshed_once_and_the_call_retried() -> None:
@@ -326,10 +403,14 @@ def test_bad_signature_does_not_trigger_a_refresh() -> None:
 
 # --- unreadable replies ---------------------------------------------------------------------------
 
+
 def test_non_json_body_raises_malformed_reply_naming_the_body(caplog: pytest.LogCaptureFixture) -> None:
     gateway = FakeGateway(httpx.Response(200, text="{oops"))
-    with caplog.at_level(logging.ERROR), make_client(gateway) as client, \
-            pytest.raises(MalformedReplyError) as caught:
+    with (
+        caplog.at_level(logging.ERROR),
+        make_client(gateway) as client,
+        pytest.raises(MalformedReplyError) as caught,
+    ):
         list_first_page(client)
     assert caught.value.field == "<body>"
     assert ORDER_GET in str(caught.value)
@@ -337,15 +418,19 @@ def test_non_json_body_raises_malformed_reply_naming_the_body(caplog: pytest.Log
 
 
 def test_reply_without_the_method_response_object_is_malformed() -> None:
-    with make_client(FakeGateway(httpx.Response(200, json={"other": 1}))) as client, \
-            pytest.raises(MalformedReplyError) as caught:
+    with (
+        make_client(FakeGateway(httpx.Response(200, json={"other": 1}))) as client,
+        pytest.raises(MalformedReplyError) as caught,
+    ):
         list_first_page(client)
     assert caught.value.field == "aliexpress_solution_order_get_response"
 
 
 def test_json_array_body_is_malformed() -> None:
-    with make_client(FakeGateway(httpx.Response(200, text=json.dumps([1, 2])))) as client, \
-            pytest.raises(MalformedReplyError) as caught:
+    with (
+        make_client(FakeGateway(httpx.Response(200, text=json.dumps([1, 2])))) as client,
+        pytest.raises(MalformedReplyError) as caught,
+    ):
         list_first_page(client)
     assert caught.value.field == "<body>"
 
@@ -362,13 +447,23 @@ def test_low_level_call_returns_the_method_response_object() -> None:
 
 # --- configuration --------------------------------------------------------------------------------
 
+
 def test_config_from_settings_reads_the_aliexpress_settings_and_hides_secrets() -> None:
-    settings = Settings(aliexpress_base_url="http://127.0.0.1:9/aliexpress", aliexpress_app_key="k1",
-                        aliexpress_app_secret="s3cret", aliexpress_access_token="tok",
-                        aliexpress_calls_per_second=2.5, aliexpress_timeout_seconds=3.0,
-                        aliexpress_max_retries=1)
+    settings = Settings(
+        aliexpress_base_url="http://127.0.0.1:9/aliexpress",
+        aliexpress_app_key="k1",
+        aliexpress_app_secret="s3cret",
+        aliexpress_access_token="tok",
+        aliexpress_calls_per_second=2.5,
+        aliexpress_timeout_seconds=3.0,
+        aliexpress_max_retries=1,
+    )
     config = AliExpressConfig.from_settings(settings)
     assert (config.base_url, config.app_key, config.app_secret, config.access_token) == (
-        "http://127.0.0.1:9/aliexpress", "k1", "s3cret", "tok")
+        "http://127.0.0.1:9/aliexpress",
+        "k1",
+        "s3cret",
+        "tok",
+    )
     assert (config.calls_per_second, config.timeout_seconds, config.max_retries) == (2.5, 3.0, 1)
     assert "s3cret" not in repr(config) and "tok" not in repr(config)

@@ -18,8 +18,15 @@ from kuajing.marketplaces.aliexpress import (
 )
 
 APP_KEY, APP_SECRET = "500100", "sandbox-ae-secret"
-BODY = json.dumps({"seller_id": "2001", "message_type": 0, "data": {"order_id": 42, "order_status": "FINISH"},
-                   "timestamp": 1709280000, "site": "aliexpress"}).encode()
+BODY = json.dumps(
+    {
+        "seller_id": "2001",
+        "message_type": 0,
+        "data": {"order_id": 42, "order_status": "FINISH"},
+        "timestamp": 1709280000,
+        "site": "aliexpress",
+    }
+).encode()
 
 
 def documented_signature(body: bytes) -> str:
@@ -46,8 +53,15 @@ def test_push_with_a_wrong_signature_is_rejected_as_unauthorised() -> None:
     assert caught.value.http_status == 401
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[1]", b'{"message_type": 1, "data": {}}',
-                                  b'{"seller_id": "1", "message_type": 1, "data": "x"}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[1]",
+        b'{"message_type": 1, "data": {}}',
+        b'{"seller_id": "1", "message_type": 1, "data": "x"}',
+    ],
+)
 def test_unreadable_push_is_rejected(body: bytes) -> None:
     with pytest.raises(PushRejected) as caught:
         parse_push(body)

@@ -19,8 +19,13 @@ START = datetime(2026, 11, 1, tzinfo=UTC)
 def make_storefront(seed: int = 7) -> tuple[Storefront, FixedClock]:
     clock = FixedClock(START)
     catalog = build_catalog(random.Random(f"{seed}:catalog"))
-    storefront = Storefront(catalog, SandboxCredentials(), build_rng=random.Random(f"{seed}:stores"),
-                            order_rng=random.Random(f"{seed}:orders"), clock=clock)
+    storefront = Storefront(
+        catalog,
+        SandboxCredentials(),
+        build_rng=random.Random(f"{seed}:stores"),
+        order_rng=random.Random(f"{seed}:orders"),
+        clock=clock,
+    )
     return storefront, clock
 
 
@@ -40,7 +45,8 @@ def test_same_seed_builds_identical_stores_and_listings() -> None:
     first, _ = make_storefront(7)
     second, _ = make_storefront(7)
     assert [(s.seller_id, s.access_token) for s in first.stores] == [
-        (s.seller_id, s.access_token) for s in second.stores]
+        (s.seller_id, s.access_token) for s in second.stores
+    ]
     assert [s.listings for s in first.stores] == [s.listings for s in second.stores]
 
 
@@ -80,8 +86,13 @@ def test_there_are_at_least_two_stores_with_sixty_listings_and_their_own_tokens(
 def test_every_listing_sku_points_at_a_real_published_offer_spec() -> None:
     clock = FixedClock(START)
     catalog = build_catalog(random.Random("7:catalog"))
-    storefront = Storefront(catalog, SandboxCredentials(), build_rng=random.Random("7:stores"),
-                            order_rng=random.Random("7:orders"), clock=clock)
+    storefront = Storefront(
+        catalog,
+        SandboxCredentials(),
+        build_rng=random.Random("7:stores"),
+        order_rng=random.Random("7:orders"),
+        clock=clock,
+    )
     for store in storefront.stores:
         for listing in store.listing_list():
             offer = catalog.offers[listing.offer_id]
@@ -98,8 +109,13 @@ def test_every_listing_sku_points_at_a_real_published_offer_spec() -> None:
 def test_listing_prices_are_a_markup_over_the_consign_price_in_usd() -> None:
     clock = FixedClock(START)
     catalog = build_catalog(random.Random("7:catalog"))
-    storefront = Storefront(catalog, SandboxCredentials(), build_rng=random.Random("7:stores"),
-                            order_rng=random.Random("7:orders"), clock=clock)
+    storefront = Storefront(
+        catalog,
+        SandboxCredentials(),
+        build_rng=random.Random("7:stores"),
+        order_rng=random.Random("7:orders"),
+        clock=clock,
+    )
     for listing in storefront.stores[0].listing_list():
         for sku in listing.skus:
             spec = catalog.offers[sku.offer_id].spec(sku.spec_id)
@@ -115,8 +131,11 @@ def test_store_one_mixes_prefix_pattern_bundle_and_unpatterned_sku_codes() -> No
     codes = [sku.sku_code for sku in skus]
     prefix = [code for code in codes if re.fullmatch(r"AE-\d+-\d+", code)]
     unpatterned = [code for code in codes if re.fullmatch(r"[A-Z0-9]{8}", code)]
-    patterned = [code for code in codes if re.fullmatch(r"[A-Z]{2}(-[A-Z0-9]+){2,3}", code)
-                 and not code.startswith("AE-")]
+    patterned = [
+        code
+        for code in codes
+        if re.fullmatch(r"[A-Z]{2}(-[A-Z0-9]+){2,3}", code) and not code.startswith("AE-")
+    ]
     bundles = [sku for sku in skus if sku.multiplier > 1]
     assert len(prefix) > len(codes) / 2
     assert patterned and unpatterned and bundles
@@ -131,8 +150,9 @@ def test_store_one_mixes_prefix_pattern_bundle_and_unpatterned_sku_codes() -> No
 def test_store_two_uses_category_and_spec_id_codes() -> None:
     storefront, _ = make_storefront()
     skus = [sku for listing in storefront.stores[1].listing_list() for sku in listing.skus]
-    conventional = [sku for sku in skus if sku.multiplier == 1
-                    and re.fullmatch(r"[A-Z]{2,4}-[0-9A-F]{6}", sku.sku_code)]
+    conventional = [
+        sku for sku in skus if sku.multiplier == 1 and re.fullmatch(r"[A-Z]{2,4}-[0-9A-F]{6}", sku.sku_code)
+    ]
     assert len(conventional) > len(skus) / 2
     for sku in conventional:
         assert sku.sku_code.endswith(sku.spec_id[:6].upper())
@@ -209,8 +229,9 @@ def test_a_cancel_request_after_shipping_is_ignored() -> None:
     planned = [o for o in storefront.orders.values() if o.plan.cancel_request_at is not None]
     assert planned
     order = planned[0]
-    storefront.fulfil(storefront.store(order.store_number), order.order_id, "CAINIAO_STANDARD", "all",
-                      "LP00000000000001")
+    storefront.fulfil(
+        storefront.store(order.store_number), order.order_id, "CAINIAO_STANDARD", "all", "LP00000000000001"
+    )
     advance(storefront, clock, 1)
     assert order.status == OrderStatus.WAIT_BUYER_ACCEPT_GOODS
 

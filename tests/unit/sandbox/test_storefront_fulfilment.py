@@ -22,8 +22,13 @@ START = datetime(2026, 11, 1, tzinfo=UTC)
 def make_storefront(seed: int = 7) -> tuple[Storefront, FixedClock]:
     clock = FixedClock(START)
     catalog = build_catalog(random.Random(f"{seed}:catalog"))
-    storefront = Storefront(catalog, SandboxCredentials(), build_rng=random.Random(f"{seed}:stores"),
-                            order_rng=random.Random(f"{seed}:orders"), clock=clock)
+    storefront = Storefront(
+        catalog,
+        SandboxCredentials(),
+        build_rng=random.Random(f"{seed}:stores"),
+        order_rng=random.Random(f"{seed}:orders"),
+        clock=clock,
+    )
     return storefront, clock
 
 
@@ -60,7 +65,8 @@ def test_fulfil_refuses_a_tracking_number_that_does_not_match_the_service() -> N
     storefront, _ = make_storefront()
     order = new_order(storefront)
     assert refusal_code(storefront, order, "CAINIAO_STANDARD", "all", "UG123456789YP") == (
-        "TRACKING_NO_INVALID")
+        "TRACKING_NO_INVALID"
+    )
     assert refusal_code(storefront, order, "YANWEN_JYT", "all", "LP12345678901234") == "TRACKING_NO_INVALID"
     assert order.shipments == []
 
@@ -82,11 +88,15 @@ def test_part_then_all_moves_through_partial_shipment() -> None:
     order = new_order(storefront)
     store = storefront.store(order.store_number)
     storefront.fulfil(store, order.order_id, "CAINIAO_STANDARD", "part", "LP00000000000001")
-    assert (order.status, order.logistics_status) == (OrderStatus.SELLER_PART_SEND_GOODS,
-                                                      "SELLER_SEND_PART_GOODS")
+    assert (order.status, order.logistics_status) == (
+        OrderStatus.SELLER_PART_SEND_GOODS,
+        "SELLER_SEND_PART_GOODS",
+    )
     storefront.fulfil(store, order.order_id, "YANWEN_JYT", "all", "UG123456789YP")
-    assert (order.status, order.logistics_status) == (OrderStatus.WAIT_BUYER_ACCEPT_GOODS,
-                                                      "SELLER_SEND_GOODS")
+    assert (order.status, order.logistics_status) == (
+        OrderStatus.WAIT_BUYER_ACCEPT_GOODS,
+        "SELLER_SEND_GOODS",
+    )
     assert [s.logistics_no for s in order.shipments] == ["LP00000000000001", "UG123456789YP"]
     assert storefront.state()["shipments"] == 2
     assert order.gmt_update == clock.now()
@@ -107,11 +117,13 @@ def test_fulfil_refuses_orders_that_cannot_ship() -> None:
     cancelled = new_order(storefront)
     storefront.buyer_cancel(cancelled.order_id)
     assert refusal_code(storefront, cancelled, "CAINIAO_STANDARD", "all", "LP00000000000001") == (
-        "ORDER_STATUS_INVALID")
+        "ORDER_STATUS_INVALID"
+    )
     frozen = new_order(storefront)
     storefront.set_status(frozen.order_id, OrderStatus.IN_FROZEN)
     assert refusal_code(storefront, frozen, "CAINIAO_STANDARD", "all", "LP00000000000002") == (
-        "ORDER_STATUS_INVALID")
+        "ORDER_STATUS_INVALID"
+    )
 
 
 def test_another_stores_order_is_not_found() -> None:
@@ -126,8 +138,9 @@ def test_another_stores_order_is_not_found() -> None:
 def test_shipped_orders_finish_twenty_days_later() -> None:
     storefront, clock = make_storefront()
     order = new_order(storefront)
-    storefront.fulfil(storefront.store(order.store_number), order.order_id, "CAINIAO_STANDARD", "all",
-                      "LP00000000000001")
+    storefront.fulfil(
+        storefront.store(order.store_number), order.order_id, "CAINIAO_STANDARD", "all", "LP00000000000001"
+    )
     advance(storefront, clock, 19 * 24)
     assert (order.status, order.end_reason) == (OrderStatus.WAIT_BUYER_ACCEPT_GOODS, "")
     advance(storefront, clock, 25)
@@ -137,8 +150,9 @@ def test_shipped_orders_finish_twenty_days_later() -> None:
 def test_buyer_cannot_cancel_once_shipped() -> None:
     storefront, _ = make_storefront()
     order = new_order(storefront)
-    storefront.fulfil(storefront.store(order.store_number), order.order_id, "CAINIAO_STANDARD", "part",
-                      "LP00000000000001")
+    storefront.fulfil(
+        storefront.store(order.store_number), order.order_id, "CAINIAO_STANDARD", "part", "LP00000000000001"
+    )
     with pytest.raises(StorefrontRefusal):
         storefront.buyer_cancel(order.order_id)
 

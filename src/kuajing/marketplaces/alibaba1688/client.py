@@ -118,31 +118,43 @@ class Alibaba1688Client:
     def __enter__(self) -> Alibaba1688Client:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     # --- OAuth ---------------------------------------------------------------------------------
 
     def get_token(self, code: str, redirect_uri: str) -> TokenSet:
         """Exchange an authorisation code (valid once, about 2 minutes) for tokens; the client uses them."""
-        form = {"grant_type": "authorization_code", "need_refresh_token": "true",
-                "client_id": self.config.app_key, "client_secret": self.config.app_secret,
-                "redirect_uri": redirect_uri, "code": code}
+        form = {
+            "grant_type": "authorization_code",
+            "need_refresh_token": "true",
+            "client_id": self.config.app_key,
+            "client_secret": self.config.app_secret,
+            "redirect_uri": redirect_uri,
+            "code": code,
+        }
         # A code works once, so a timed-out exchange is not repeated.
         return self._token_call(form, read_only=False, previous_refresh_token=None)
 
     def refresh_access_token(self, refresh_token: str | None = None) -> TokenSet:
         token = refresh_token or self.refresh_token
         if not token:
-            raise ValidationFailed("no refresh token is known", "没有可用的 refresh token",
-                                   details={"field": "refresh_token"})
-        form = {"grant_type": "refresh_token", "client_id": self.config.app_key,
-                "client_secret": self.config.app_secret, "refreshToken": token}
+            raise ValidationFailed(
+                "no refresh token is known", "没有可用的 refresh token", details={"field": "refresh_token"}
+            )
+        form = {
+            "grant_type": "refresh_token",
+            "client_id": self.config.app_key,
+            "client_secret": self.config.app_secret,
+            "refreshToken": token,
+        }
         return self._token_call(form, read_only=True, previous_refresh_token=token)
 
-    def _token_call(self, form: dict[str, str], *, read_only: bool,
-                    previous_refresh_token: str | None) -> TokenSet:
+    def _token_call(
+        self, form: dict[str, str], *, read_only: bool, previous_refresh_token: str | None
+    ) -> TokenSet:
         url = f"{self._base_url}/openapi/http/1/system.oauth2/getToken/{self.config.app_key}"
 
         def attempt() -> dict[str, Any]:
@@ -157,7 +169,9 @@ class Alibaba1688Client:
             refresh_token=reply.refresh_token or previous_refresh_token,
             access_token_expires_at=now + timedelta(seconds=reply.expires_in),
             refresh_token_expires_at=reply.refresh_token_timeout,
-            member_id=reply.member_id, ali_id=reply.ali_id, resource_owner=reply.resource_owner,
+            member_id=reply.member_id,
+            ali_id=reply.ali_id,
+            resource_owner=reply.resource_owner,
         )
         self.access_token = tokens.access_token
         self.refresh_token = tokens.refresh_token
@@ -173,26 +187,46 @@ class Alibaba1688Client:
         body = self.call(CROSSBORDER, api, params, read_only=True)
         return parse(ProductDetailReply, api, body).result.result
 
-    def preview_order(self, address: DeliveryAddress, cargo: Sequence[CargoItem],
-                      flow: str = "fenxiao") -> list[OrderPreview]:
+    def preview_order(
+        self, address: DeliveryAddress, cargo: Sequence[CargoItem], flow: str = "fenxiao"
+    ) -> list[OrderPreview]:
         api = "alibaba.createOrder.preview"
         check_cargo(cargo)
-        params = {"addressParam": to_json(address.to_param()), "cargoParamList": cargo_param(cargo),
-                  "flow": flow}
+        params = {
+            "addressParam": to_json(address.to_param()),
+            "cargoParamList": cargo_param(cargo),
+            "flow": flow,
+        }
         return parse(PreviewReply, api, self.call(TRADE, api, params, read_only=True)).previews
 
-    def create_cross_order(self, out_order_id: str, address: DeliveryAddress, cargo: Sequence[CargoItem],
-                           *, flow: str = "fenxiao", trade_type: str | None = None,
-                           message: str = "") -> CreatedOrder:
+    def create_cross_order(
+        self,
+        out_order_id: str,
+        address: DeliveryAddress,
+        cargo: Sequence[CargoItem],
+        *,
+        flow: str = "fenxiao",
+        trade_type: str | None = None,
+        message: str = "",
+    ) -> CreatedOrder:
         """Place a dropship order. Checked locally first; never retried once it may have been sent."""
         api = "alibaba.trade.createCrossOrder"
         if not out_order_id.strip():
-            raise ValidationFailed("outOrderId is required: it is how a lost reply is found again",
-                                   "必须提供 outOrderId", details={"field": "out_order_id"})
+            raise ValidationFailed(
+                "outOrderId is required: it is how a lost reply is found again",
+                "必须提供 outOrderId",
+                details={"field": "out_order_id"},
+            )
         address.check_complete()
         check_cargo(cargo)
-        params = {"flow": flow, "message": message, "outOrderId": out_order_id, "dropshipping": "y",
-                  "addressParam": to_json(address.to_param()), "cargoParamList": cargo_param(cargo)}
+        params = {
+            "flow": flow,
+            "message": message,
+            "outOrderId": out_order_id,
+            "dropshipping": "y",
+            "addressParam": to_json(address.to_param()),
+            "cargoParamList": cargo_param(cargo),
+        }
         if trade_type:
             params["tradeType"] = trade_type
         return parse(CreateOrderReply, api, self.call(TRADE, api, params, read_only=False)).result
@@ -209,15 +243,23 @@ class Alibaba1688Client:
         return parse(BuyerViewReply, api, self.call(TRADE, api, params, read_only=True)).result
 
     def list_buyer_orders(
-        self, *, page: int = 1, page_size: int = MAX_PAGE_SIZE, created_after: datetime | None = None,
-        created_before: datetime | None = None, status: OrderStatus | str | None = None,
+        self,
+        *,
+        page: int = 1,
+        page_size: int = MAX_PAGE_SIZE,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        status: OrderStatus | str | None = None,
         out_order_id: str | None = None,
     ) -> BuyerOrderPage:
         """One page of getBuyerOrderList (pages start at 1, at most 50 orders a page)."""
         api = "alibaba.trade.getBuyerOrderList"
         if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValidationFailed(f"page must be ≥ 1 and page_size 1..{MAX_PAGE_SIZE}",
-                                   f"页码须 ≥ 1,每页 1..{MAX_PAGE_SIZE}", details={"field": "page_size"})
+            raise ValidationFailed(
+                f"page must be ≥ 1 and page_size 1..{MAX_PAGE_SIZE}",
+                f"页码须 ≥ 1,每页 1..{MAX_PAGE_SIZE}",
+                details={"field": "page_size"},
+            )
         params = {"page": str(page), "pageSize": str(page_size)}
         if created_after is not None:
             params["createStartTime"] = to_aop_time(created_after)
@@ -231,24 +273,34 @@ class Alibaba1688Client:
         return BuyerOrderPage(orders=reply.result, total=reply.total_record, page=page, page_size=page_size)
 
     def iter_buyer_orders(
-        self, *, page_size: int = MAX_PAGE_SIZE, created_after: datetime | None = None,
-        created_before: datetime | None = None, status: OrderStatus | str | None = None,
+        self,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        status: OrderStatus | str | None = None,
         out_order_id: str | None = None,
     ) -> Iterator[BuyerOrder]:
         """Every matching order, page after page, until a short page or ``totalRecord`` is reached."""
         page, seen = 1, 0
         while True:
-            batch = self.list_buyer_orders(page=page, page_size=page_size, created_after=created_after,
-                                           created_before=created_before, status=status,
-                                           out_order_id=out_order_id)
+            batch = self.list_buyer_orders(
+                page=page,
+                page_size=page_size,
+                created_after=created_after,
+                created_before=created_before,
+                status=status,
+                out_order_id=out_order_id,
+            )
             yield from batch.orders
             seen += len(batch.orders)
             if len(batch.orders) < page_size or (batch.total is not None and seen >= batch.total):
                 return
             page += 1
 
-    def find_orders_by_out_order_id(self, out_order_id: str, *,
-                                    created_after: datetime | None = None) -> list[BuyerOrder]:
+    def find_orders_by_out_order_id(
+        self, out_order_id: str, *, created_after: datetime | None = None
+    ) -> list[BuyerOrder]:
         """Orders placed with this outOrderId (normally zero or one), for the idempotent retry.
 
         Filters locally too: the real API does not promise to honour the outOrderId filter.
@@ -280,8 +332,9 @@ class Alibaba1688Client:
 
     # --- refunds and pushes --------------------------------------------------------------------
 
-    def refund_reasons(self, order_id: str, order_entry_ids: Sequence[str],
-                       goods_status: str) -> list[RefundReason]:
+    def refund_reasons(
+        self, order_id: str, order_entry_ids: Sequence[str], goods_status: str
+    ) -> list[RefundReason]:
         api = "alibaba.trade.getRefundReasonList"
         entries = [int(entry) if str(entry).isdigit() else entry for entry in order_entry_ids]
         params = {"orderId": order_id, "orderEntryIds": to_json(entries), "goodsStatus": goods_status}
@@ -293,15 +346,20 @@ class Alibaba1688Client:
         body = self.call(TRADE, api, request.to_params(), read_only=False)
         return parse(CreateRefundReply, api, body).result.refund_id
 
-    def push_messages(self, start: datetime, end: datetime, *,
-                      page_size: int = MAX_PAGE_SIZE) -> list[PushMessage]:
+    def push_messages(
+        self, start: datetime, end: datetime, *, page_size: int = MAX_PAGE_SIZE
+    ) -> list[PushMessage]:
         """Push messages born in [start, end), every page: the catch-up for missed pushes."""
         api = "push.query.messageList"
         messages: list[PushMessage] = []
         page = 1
         while True:
-            params = {"startTime": to_aop_time(start), "endTime": to_aop_time(end),
-                      "page": str(page), "pageSize": str(page_size)}
+            params = {
+                "startTime": to_aop_time(start),
+                "endTime": to_aop_time(end),
+                "page": str(page),
+                "pageSize": str(page_size),
+            }
             result = parse(PushListReply, api, self.call(PUSH, api, params, read_only=True)).result
             batch = result.push_message_page
             messages.extend(batch.datas)
@@ -345,11 +403,13 @@ class Alibaba1688Client:
             return self._http.post(url, data=form)
         except (httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ConnectError) as exc:
             # The request never left: nothing can have been written, so even writes may retry.
-            raise ConnectionFailed(f"cannot reach the gateway: {exc!r}", platform=PLATFORM,
-                                   method=api) from exc
+            raise ConnectionFailed(
+                f"cannot reach the gateway: {exc!r}", platform=PLATFORM, method=api
+            ) from exc
         except httpx.TimeoutException as exc:
-            raise CallTimeout(f"no reply within {self.config.timeout_seconds}s", platform=PLATFORM,
-                              method=api) from exc
+            raise CallTimeout(
+                f"no reply within {self.config.timeout_seconds}s", platform=PLATFORM, method=api
+            ) from exc
         except httpx.TransportError as exc:
             raise TransportError(f"transport failure: {exc!r}", platform=PLATFORM, method=api) from exc
 

@@ -38,6 +38,8 @@ class Alibaba1688Config:
 
     def __repr__(self) -> str:
         # Secrets are never logged, and a dataclass repr ends up in logs sooner or later.
-        return (f"Alibaba1688Config(base_url={self.base_url!r}, app_key={self.app_key!r}, "
-                f"calls_per_second={self.calls_per_second}, timeout_seconds={self.timeout_seconds}, "
-                f"max_retries={self.max_retries})")
+        return (
+            f"Alibaba1688Config(base_url={self.base_url!r}, app_key={self.app_key!r}, "
+            f"calls_per_second={self.calls_per_second}, timeout_seconds={self.timeout_seconds}, "
+            f"max_retries={self.max_retries})"
+        )

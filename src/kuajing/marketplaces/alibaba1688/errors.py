@@ -58,8 +58,9 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def gateway_error(method: str, status: int, body: Any, *, retry_after: float | None = None
-                  ) -> PlatformError | None:
+def gateway_error(
+    method: str, status: int, body: Any, *, retry_after: float | None = None
+) -> PlatformError | None:
     """The error in a gateway reply, or None when the reply is not one.
 
     A known ``error_code`` decides the class; otherwise the HTTP status does (any 5xx is transient).
@@ -75,10 +76,17 @@ def gateway_error(method: str, status: int, body: Any, *, retry_after: float | N
     platform_code = code or f"HTTP_{status}"
     text = f"HTTP {status} {platform_code}: {message or 'no message'}"
     if error_class is ThrottledError:
-        return ThrottledError(text, platform=PLATFORM, method=method, platform_code=platform_code,
-                              request_id=request_id, retry_after=retry_after or DEFAULT_RETRY_AFTER)
-    return error_class(text, platform=PLATFORM, method=method, platform_code=platform_code,
-                       request_id=request_id)
+        return ThrottledError(
+            text,
+            platform=PLATFORM,
+            method=method,
+            platform_code=platform_code,
+            request_id=request_id,
+            retry_after=retry_after or DEFAULT_RETRY_AFTER,
+        )
+    return error_class(
+        text, platform=PLATFORM, method=method, platform_code=platform_code, request_id=request_id
+    )
 
 
 def business_error(method: str, body: Any) -> BusinessError | None:
@@ -89,8 +97,13 @@ def business_error(method: str, body: Any) -> BusinessError | None:
         if isinstance(place, dict) and place.get("success") is False:
             code = _text(place.get("errorCode") or place.get("code")) or "UNKNOWN"
             message = _text(place.get("errorMessage") or place.get("message")) or "refused"
-            return BusinessError(f"{code}: {message}", platform=PLATFORM, method=method,
-                                 platform_code=code, request_id=_text(body.get("request_id")))
+            return BusinessError(
+                f"{code}: {message}",
+                platform=PLATFORM,
+                method=method,
+                platform_code=code,
+                request_id=_text(body.get("request_id")),
+            )
     return None
 
 

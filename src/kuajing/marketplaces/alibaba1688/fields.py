@@ -25,8 +25,12 @@ class AopModel(BaseModel):
     """A reply object: camelCase on the wire, snake_case in Python, unknown fields ignored."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, frozen=True,
-        extra="ignore", arbitrary_types_allowed=True,
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        frozen=True,
+        extra="ignore",
+        arbitrary_types_allowed=True,
     )
 
 

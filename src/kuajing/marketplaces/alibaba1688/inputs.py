@@ -38,9 +38,15 @@ class DeliveryAddress:
 
     def to_param(self) -> dict[str, str]:
         param = {
-            "fullName": self.full_name, "mobile": self.mobile, "phone": self.phone,
-            "postCode": self.post_code, "provinceText": self.province, "cityText": self.city,
-            "areaText": self.area, "townText": self.town, "address": self.address,
+            "fullName": self.full_name,
+            "mobile": self.mobile,
+            "phone": self.phone,
+            "postCode": self.post_code,
+            "provinceText": self.province,
+            "cityText": self.city,
+            "areaText": self.area,
+            "townText": self.town,
+            "address": self.address,
         }
         return {key: value for key, value in param.items() if value}
 
@@ -69,8 +75,9 @@ class CargoItem:
 
 def check_cargo(cargo: Sequence[CargoItem]) -> None:
     if not cargo:
-        raise ValidationFailed("an order needs at least one cargo item", "订单至少需要一个商品",
-                               details={"field": "cargo"})
+        raise ValidationFailed(
+            "an order needs at least one cargo item", "订单至少需要一个商品", details={"field": "cargo"}
+        )
     if len(cargo) > MAX_CARGO_ITEMS:
         raise ValidationFailed(
             f"{len(cargo)} cargo items; 1688 accepts at most {MAX_CARGO_ITEMS} in one order",
@@ -107,8 +114,9 @@ class RefundRequest:
     def to_params(self) -> dict[str, str]:
         for name in ("apply_payment", "apply_carriage"):
             if getattr(self, name).currency != "CNY":
-                raise ValidationFailed(f"{name} must be in CNY", f"{name} 必须是人民币",
-                                       details={"field": name})
+                raise ValidationFailed(
+                    f"{name} must be in CNY", f"{name} 必须是人民币", details={"field": name}
+                )
         return {
             "orderId": self.order_id,
             "orderEntryIds": to_json([_entry_id(entry) for entry in self.order_entry_ids]),

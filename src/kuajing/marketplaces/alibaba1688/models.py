@@ -288,5 +288,7 @@ class TokenSet:
         return self.access_token_expires_at
 
     def __repr__(self) -> str:  # tokens are secrets: keep them out of logs
-        return (f"TokenSet(member_id={self.member_id!r}, "
-                f"access_token_expires_at={self.access_token_expires_at!r})")
+        return (
+            f"TokenSet(member_id={self.member_id!r}, "
+            f"access_token_expires_at={self.access_token_expires_at!r})"
+        )

@@ -37,14 +37,16 @@ def parse_push_message(message: str) -> PushMessage:
     try:
         envelope = decode_json(message)
     except NotJson:
-        raise InvalidPush("push message is not JSON", "推送消息不是 JSON",
-                          details={"field": "message"}) from None
+        raise InvalidPush(
+            "push message is not JSON", "推送消息不是 JSON", details={"field": "message"}
+        ) from None
     try:
         return PushMessage.model_validate(envelope)
     except ValidationError as exc:
         path = field_path(exc.errors()[0]["loc"])
-        raise InvalidPush(f"push message unreadable at {path}", f"推送消息字段 {path} 无法解析",
-                          details={"field": path}) from None
+        raise InvalidPush(
+            f"push message unreadable at {path}", f"推送消息字段 {path} 无法解析", details={"field": path}
+        ) from None
 
 
 def verify_push(app_secret: str, form: Mapping[str, str]) -> PushMessage:
@@ -52,9 +54,13 @@ def verify_push(app_secret: str, form: Mapping[str, str]) -> PushMessage:
     message = form.get("message")
     signature = form.get("_aop_signature")
     if not message or not signature:
-        raise PushSignatureInvalid("push lacks message or _aop_signature", "推送缺少 message 或签名",
-                                   details={"field": "message" if not message else "_aop_signature"})
+        raise PushSignatureInvalid(
+            "push lacks message or _aop_signature",
+            "推送缺少 message 或签名",
+            details={"field": "message" if not message else "_aop_signature"},
+        )
     if not signing.verify_push(app_secret, message, signature):
-        raise PushSignatureInvalid("push signature does not match", "推送签名不匹配",
-                                   details={"field": "_aop_signature"})
+        raise PushSignatureInvalid(
+            "push signature does not match", "推送签名不匹配", details={"field": "_aop_signature"}
+        )
     return parse_push_message(message)

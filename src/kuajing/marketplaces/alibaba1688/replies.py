@@ -47,8 +47,13 @@ def decode_json(text: str) -> Any:
 
 def malformed(method: str, field: str, problem: str, request_id: str | None = None) -> MalformedReplyError:
     log.warning("1688 %s: unreadable reply at %s: %s", method, field, problem)
-    return MalformedReplyError(f"unreadable reply at {field}: {problem}", platform=PLATFORM,
-                               method=method, field=field, request_id=request_id)
+    return MalformedReplyError(
+        f"unreadable reply at {field}: {problem}",
+        platform=PLATFORM,
+        method=method,
+        field=field,
+        request_id=request_id,
+    )
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:
@@ -65,8 +70,9 @@ def parse(model: type[M], method: str, body: Any) -> M:
         first = exc.errors()[0]
         problem = first["msg"] + (f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else "")
         request_id = body.get("request_id") if isinstance(body, dict) else None
-        raise malformed(method, field_path(first["loc"]), problem,
-                        str(request_id) if request_id else None) from None
+        raise malformed(
+            method, field_path(first["loc"]), problem, str(request_id) if request_id else None
+        ) from None
 
 
 # --- envelopes, one per API --------------------------------------------------------------------

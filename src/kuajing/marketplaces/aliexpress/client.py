@@ -90,14 +90,16 @@ class AliExpressClient:
     def __enter__(self) -> AliExpressClient:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     # --- low level ---------------------------------------------------------------------------
 
-    def call(self, method: str, params: Mapping[str, object] | None = None, *,
-             read_only: bool = False) -> dict[str, Any]:
+    def call(
+        self, method: str, params: Mapping[str, object] | None = None, *, read_only: bool = False
+    ) -> dict[str, Any]:
         """Calls any IOP API: business APIs return their ``<method>_response`` object, system
         APIs (``/auth/...``) their flat body. Structured values are sent as compact JSON."""
         business = dict(params or {})
@@ -120,11 +122,13 @@ class AliExpressClient:
             raise malformed(method, key, "missing or not an object")
         return response
 
-    def _attempt_with_token(self, method: str, business: dict[str, object],
-                            read_only: bool) -> dict[str, Any]:
+    def _attempt_with_token(
+        self, method: str, business: dict[str, object], read_only: bool
+    ) -> dict[str, Any]:
         # The token is read per attempt so a refresh in between is picked up.
-        return self._retry.run(lambda: self._gateway.attempt(method, business, self.access_token),
-                               read_only=read_only)
+        return self._retry.run(
+            lambda: self._gateway.attempt(method, business, self.access_token), read_only=read_only
+        )
 
     def _result(self, method: str, params: Mapping[str, object], *, read_only: bool) -> dict[str, Any]:
         """The ``result`` object of a business call, with ``success: false`` raised as BusinessError."""
@@ -149,8 +153,12 @@ class AliExpressClient:
     def refresh_access_token(self, refresh_token: str | None = None) -> TokenSet:
         token = refresh_token or self.refresh_token
         if not token:
-            raise AuthError("no refresh token: the seller must authorise the app again",
-                            "没有刷新令牌:需要卖家重新授权", platform=PLATFORM, method=TOKEN_REFRESH)
+            raise AuthError(
+                "no refresh token: the seller must authorise the app again",
+                "没有刷新令牌:需要卖家重新授权",
+                platform=PLATFORM,
+                method=TOKEN_REFRESH,
+            )
         body = self.call(TOKEN_REFRESH, {"refresh_token": token}, read_only=False)
         return self._adopt(parse_reply(replies.TokenReply, body, method=TOKEN_REFRESH))
 
@@ -217,13 +225,19 @@ class AliExpressClient:
         if send_type not in ("all", "part"):
             raise ValueError("send_type is 'all' or 'part'")
         if description is not None and len(description) > MAX_DESCRIPTION_CHARS:
-            raise ValueError(f"description is {len(description)} characters; the platform allows "
-                             f"{MAX_DESCRIPTION_CHARS}")
+            raise ValueError(
+                f"description is {len(description)} characters; the platform allows {MAX_DESCRIPTION_CHARS}"
+            )
         if service_name == "OTHER" and not tracking_website:
             raise ValueError("service 'OTHER' needs tracking_website")
-        params = {"service_name": service_name, "out_ref": str(order_id), "send_type": send_type,
-                  "logistics_no": tracking_no, "tracking_website": tracking_website,
-                  "description": description}
+        params = {
+            "service_name": service_name,
+            "out_ref": str(order_id),
+            "send_type": send_type,
+            "logistics_no": tracking_no,
+            "tracking_website": tracking_website,
+            "description": description,
+        }
         result = self._result(ORDER_FULFILL, params, read_only=False)
         outcome = parse_reply(replies.FulfillResult, result, method=ORDER_FULFILL)
         if not outcome.result_success:

@@ -38,6 +38,8 @@ class AliExpressConfig:
 
     def __repr__(self) -> str:
         # Secrets are never logged, and a dataclass repr ends up in logs sooner or later.
-        return (f"AliExpressConfig(base_url={self.base_url!r}, app_key={self.app_key!r}, "
-                f"calls_per_second={self.calls_per_second}, timeout_seconds={self.timeout_seconds}, "
-                f"max_retries={self.max_retries})")
+        return (
+            f"AliExpressConfig(base_url={self.base_url!r}, app_key={self.app_key!r}, "
+            f"calls_per_second={self.calls_per_second}, timeout_seconds={self.timeout_seconds}, "
+            f"max_retries={self.max_retries})"
+        )

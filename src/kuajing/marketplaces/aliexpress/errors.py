@@ -49,8 +49,9 @@ def retry_after_from(message: str) -> float:
     return float(match.group(1)) if match else DEFAULT_RETRY_AFTER
 
 
-def platform_error(method: str, code: str, message: str, *, error_type: str | None,
-                   request_id: str | None) -> PlatformError:
+def platform_error(
+    method: str, code: str, message: str, *, error_type: str | None, request_id: str | None
+) -> PlatformError:
     """The error for a gateway ``code``; unknown codes are platform faults when the platform says
     so (type ISP), otherwise refusals we do not know how to act on (plain ``PlatformError``)."""
     error_class = _CODE_CLASSES.get(code)
@@ -58,8 +59,14 @@ def platform_error(method: str, code: str, message: str, *, error_type: str | No
         error_class = TransientError if error_type == "ISP" else PlatformError
     text = f"{code}: {message}" if message else code
     if error_class is ThrottledError:
-        return ThrottledError(text, platform=PLATFORM, method=method, platform_code=code,
-                              request_id=request_id, retry_after=retry_after_from(message))
+        return ThrottledError(
+            text,
+            platform=PLATFORM,
+            method=method,
+            platform_code=code,
+            request_id=request_id,
+            retry_after=retry_after_from(message),
+        )
     return error_class(text, platform=PLATFORM, method=method, platform_code=code, request_id=request_id)
 
 
@@ -69,14 +76,22 @@ def error_from_body(method: str, body: Any) -> PlatformError | None:
         return None
     wrapped = body.get("error_response")
     if isinstance(wrapped, dict):
-        return platform_error(method, str(wrapped.get("code") or "unknown"), str(wrapped.get("msg") or ""),
-                              error_type=_opt_str(wrapped.get("type")),
-                              request_id=_opt_str(wrapped.get("request_id")))
+        return platform_error(
+            method,
+            str(wrapped.get("code") or "unknown"),
+            str(wrapped.get("msg") or ""),
+            error_type=_opt_str(wrapped.get("type")),
+            request_id=_opt_str(wrapped.get("request_id")),
+        )
     code = body.get("code")
     if code is not None and str(code) != "0":  # a flat /rest reply
-        return platform_error(method, str(code), str(body.get("message") or body.get("msg") or ""),
-                              error_type=_opt_str(body.get("type")),
-                              request_id=_opt_str(body.get("request_id")))
+        return platform_error(
+            method,
+            str(code),
+            str(body.get("message") or body.get("msg") or ""),
+            error_type=_opt_str(body.get("type")),
+            request_id=_opt_str(body.get("request_id")),
+        )
     return None
 
 
@@ -97,17 +112,28 @@ def error_from_status(method: str, status: int, snippet: str) -> PlatformError:
     return error_class(text, platform=PLATFORM, method=method, platform_code=f"HTTP_{status}")
 
 
-def business_error(method: str, code: str | None, message: str | None,
-                   request_id: str | None = None) -> BusinessError:
+def business_error(
+    method: str, code: str | None, message: str | None, request_id: str | None = None
+) -> BusinessError:
     code = code or "UNKNOWN"
-    return BusinessError(f"{code}: {message or 'refused'}", platform=PLATFORM, method=method,
-                         platform_code=code, request_id=request_id)
+    return BusinessError(
+        f"{code}: {message or 'refused'}",
+        platform=PLATFORM,
+        method=method,
+        platform_code=code,
+        request_id=request_id,
+    )
 
 
 def malformed(method: str, field: str, problem: str, request_id: str | None = None) -> MalformedReplyError:
     """Builds (and logs, once, here) the error for a reply we cannot read."""
-    error = MalformedReplyError(f"malformed reply at {field}: {problem}", platform=PLATFORM, method=method,
-                                field=field, request_id=request_id)
+    error = MalformedReplyError(
+        f"malformed reply at {field}: {problem}",
+        platform=PLATFORM,
+        method=method,
+        field=field,
+        request_id=request_id,
+    )
     log.error("%s", error)
     return error
 

@@ -207,9 +207,19 @@ class WarehouseContact:
     email: str | None = None
 
     def to_wire(self) -> dict[str, str]:
-        wire = {"name": self.name, "country": self.country, "province": self.province, "city": self.city,
-                "address": self.street_address, "county": self.county, "street": self.street,
-                "post_code": self.post_code, "phone": self.phone, "mobile": self.mobile, "email": self.email}
+        wire = {
+            "name": self.name,
+            "country": self.country,
+            "province": self.province,
+            "city": self.city,
+            "address": self.street_address,
+            "county": self.county,
+            "street": self.street,
+            "post_code": self.post_code,
+            "phone": self.phone,
+            "mobile": self.mobile,
+            "email": self.email,
+        }
         return {key: value for key, value in wire.items() if value is not None}
 
 
@@ -232,11 +242,15 @@ class DeclaredProduct:
 
     def to_wire(self) -> dict[str, object]:
         wire: dict[str, object] = {
-            "product_id": self.product_id, "product_num": self.product_num,
+            "product_id": self.product_id,
+            "product_num": self.product_num,
             # Amounts travel as strings: a JSON float would lose the exact decimal.
-            "product_declare_amount": str(self.declare_amount), "product_weight": str(self.weight_kg),
-            "category_cn_desc": self.category_cn_desc, "category_en_desc": self.category_en_desc,
-            "contains_battery": self.contains_battery, "only_battery": self.only_battery,
+            "product_declare_amount": str(self.declare_amount),
+            "product_weight": str(self.weight_kg),
+            "category_cn_desc": self.category_cn_desc,
+            "category_en_desc": self.category_en_desc,
+            "contains_battery": self.contains_battery,
+            "only_battery": self.only_battery,
             "breakable": self.breakable,
         }
         optional = {"hs_code": self.hs_code, "sku_code": self.sku_code, "child_order_id": self.child_order_id}

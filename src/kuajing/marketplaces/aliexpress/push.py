@@ -62,8 +62,13 @@ def parse_push(raw_body: bytes) -> PushMessage:
     if not isinstance(data, dict):
         raise PushRejected("push data is not an object", "推送 data 不是对象")
     site = body.get("site")
-    return PushMessage(seller_id=str(seller_id), message_type=str(message_type), data=data,
-                       sent_at=_moment(body.get("timestamp")), site=site if isinstance(site, str) else None)
+    return PushMessage(
+        seller_id=str(seller_id),
+        message_type=str(message_type),
+        data=data,
+        sent_at=_moment(body.get("timestamp")),
+        site=site if isinstance(site, str) else None,
+    )
 
 
 def read_push(raw_body: bytes, authorization: str | None, *, app_key: str, app_secret: str) -> PushMessage:

@@ -28,6 +28,7 @@ from kuajing.marketplaces.aliexpress.wire import (
 
 # --- aliexpress.solution.order.get -------------------------------------------------------------
 
+
 class WireOrderProduct(Wire):
     child_id: StrictInt
     order_id: StrictInt | None = None
@@ -45,12 +46,18 @@ class WireOrderProduct(Wire):
 
     def to_domain(self) -> models.OrderLine:
         return models.OrderLine(
-            child_id=self.child_id, order_id=self.order_id, product_id=self.product_id,
-            product_name=self.product_name, product_count=self.product_count, sku_code=self.sku_code,
+            child_id=self.child_id,
+            order_id=self.order_id,
+            product_id=self.product_id,
+            product_name=self.product_name,
+            product_count=self.product_count,
+            sku_code=self.sku_code,
             unit_price=self.product_unit_price.to_money(),
             total_amount=self.total_product_amount.to_money() if self.total_product_amount else None,
-            logistics_type=self.logistics_type, logistics_service_name=self.logistics_service_name,
-            send_goods_operator=self.send_goods_operator, show_status=self.show_status,
+            logistics_type=self.logistics_type,
+            logistics_service_name=self.logistics_service_name,
+            send_goods_operator=self.send_goods_operator,
+            show_status=self.show_status,
             son_order_status=self.son_order_status,
         )
 
@@ -78,12 +85,20 @@ class WireOrder(Wire):
 
     def to_domain(self) -> models.Order:
         return models.Order(
-            order_id=self.order_id, status=self.order_status, created_at=self.gmt_create,
-            paid_at=self.gmt_pay_time, updated_at=self.gmt_update, pay_amount=self.pay_amount.to_money(),
-            logistics_status=self.logistics_status, fund_status=self.fund_status,
-            frozen_status=self.frozen_status, issue_status=self.issue_status,
-            buyer_login_id=self.buyer_login_id, left_send_good_day=self.left_send_good_day,
-            left_send_good_hour=self.left_send_good_hour, left_send_good_min=self.left_send_good_min,
+            order_id=self.order_id,
+            status=self.order_status,
+            created_at=self.gmt_create,
+            paid_at=self.gmt_pay_time,
+            updated_at=self.gmt_update,
+            pay_amount=self.pay_amount.to_money(),
+            logistics_status=self.logistics_status,
+            fund_status=self.fund_status,
+            frozen_status=self.frozen_status,
+            issue_status=self.issue_status,
+            buyer_login_id=self.buyer_login_id,
+            left_send_good_day=self.left_send_good_day,
+            left_send_good_hour=self.left_send_good_hour,
+            left_send_good_min=self.left_send_good_min,
             lines=tuple(line.to_domain() for line in self.product_list.order_product_dto),
         )
 
@@ -105,12 +120,15 @@ class OrderListResult(Wire):
         total_page = self.total_page if self.total_page is not None else -(-self.total_count // size)
         return models.OrderPage(
             orders=tuple(order.to_domain() for order in self.target_list.order_dto),
-            total_count=self.total_count, total_page=total_page,
-            current_page=self.current_page or page, page_size=size,
+            total_count=self.total_count,
+            total_page=total_page,
+            current_page=self.current_page or page,
+            page_size=size,
         )
 
 
 # --- aliexpress.solution.order.info.get --------------------------------------------------------
+
 
 class WireBuyerInfo(Wire):
     login_id: StrictStr | None = None
@@ -174,20 +192,35 @@ class WireOrderDetail(Wire):
     def to_domain(self) -> models.OrderDetail:
         buyer = self.buyer_info
         return models.OrderDetail(
-            order_id=self.id, status=self.order_status, created_at=self.gmt_create,
+            order_id=self.id,
+            status=self.order_status,
+            created_at=self.gmt_create,
             paid_at=self.gmt_pay_time,
             buyer=models.Buyer(buyer.login_id, buyer.first_name, buyer.last_name, buyer.country)
-            if buyer else None,
+            if buyer
+            else None,
             receipt_address=models.ReceiptAddress(**self.receipt_address.model_dump()),
-            amount=self.order_amount.to_money(), logistics_status=self.logistics_status,
+            amount=self.order_amount.to_money(),
+            logistics_status=self.logistics_status,
             child_orders=tuple(
-                models.ChildOrder(child.id, child.product_id, child.sku_code, child.product_count,
-                                  child.product_name, child.product_price.to_money())
+                models.ChildOrder(
+                    child.id,
+                    child.product_id,
+                    child.sku_code,
+                    child.product_count,
+                    child.product_name,
+                    child.product_price.to_money(),
+                )
                 for child in self.child_order_list.global_aeop_tp_child_order_dto
             ),
             shipments=tuple(
-                models.ShipmentInfo(info.logistics_no, info.logistics_service_name, info.logistics_type_code,
-                                    info.gmt_send, info.receive_status)
+                models.ShipmentInfo(
+                    info.logistics_no,
+                    info.logistics_service_name,
+                    info.logistics_type_code,
+                    info.gmt_send,
+                    info.receive_status,
+                )
                 for info in self.logistic_info_list.global_aeop_tp_logistic_info_dto
             ),
         )
@@ -198,6 +231,7 @@ class OrderInfoResult(Wire):
 
 
 # --- fulfil, carriers, warehouse order ---------------------------------------------------------
+
 
 class FulfillResult(Wire):
     result_success: StrictBool
@@ -216,9 +250,12 @@ class WireLogisticsService(Wire):
 
     def to_domain(self) -> models.LogisticsService:
         return models.LogisticsService(
-            service_name=self.service_name, display_name=self.display_name,
-            logistics_company=self.logistics_company, min_process_day=self.min_process_day,
-            max_process_day=self.max_process_day, tracking_no_regex=self.tracking_no_regex,
+            service_name=self.service_name,
+            display_name=self.display_name,
+            logistics_company=self.logistics_company,
+            min_process_day=self.min_process_day,
+            max_process_day=self.max_process_day,
+            tracking_no_regex=self.tracking_no_regex,
             recommend_order=self.recommend_order,
         )
 
@@ -242,11 +279,13 @@ class WarehouseOrderResult(Wire):
     intl_tracking_no: StrictStr | None = None
 
     def to_domain(self) -> models.WarehouseOrderResult:
-        return models.WarehouseOrderResult(self.warehouse_order_id, self.trade_order_id,
-                                           self.intl_tracking_no)
+        return models.WarehouseOrderResult(
+            self.warehouse_order_id, self.trade_order_id, self.intl_tracking_no
+        )
 
 
 # --- aliexpress.solution.product.info.get ------------------------------------------------------
+
 
 class WireSkuProperty(Wire):
     sku_property_id: WholeNumber | None = None
@@ -285,17 +324,26 @@ class ProductResult(Wire):
     def to_domain(self) -> models.Product:
         currency = self.currency_code
         return models.Product(
-            product_id=self.product_id, subject=self.subject, category_id=self.category_id,
+            product_id=self.product_id,
+            subject=self.subject,
+            category_id=self.category_id,
             price=Money(self.product_price, currency) if self.product_price is not None else None,
-            gross_weight_kg=self.gross_weight, package_length_cm=self.package_length,
-            package_width_cm=self.package_width, package_height_cm=self.package_height,
+            gross_weight_kg=self.gross_weight,
+            package_length_cm=self.package_length,
+            package_width_cm=self.package_width,
+            package_height_cm=self.package_height,
             skus=tuple(
                 models.ProductSku(
-                    sku_id=sku.id, sku_code=sku.sku_code, price=Money(sku.sku_price, currency),
+                    sku_id=sku.id,
+                    sku_code=sku.sku_code,
+                    price=Money(sku.sku_price, currency),
                     stock=sku.sku_stock,
-                    properties=tuple(models.SkuProperty(p.sku_property_id, p.property_value_id,
-                                                        p.property_value_definition_name)
-                                     for p in sku.aeop_s_k_u_property_list.global_aeop_sku_property),
+                    properties=tuple(
+                        models.SkuProperty(
+                            p.sku_property_id, p.property_value_id, p.property_value_definition_name
+                        )
+                        for p in sku.aeop_s_k_u_property_list.global_aeop_sku_property
+                    ),
                 )
                 for sku in self.aeop_ae_product_s_k_us.global_aeop_ae_product_sku
             ),
@@ -303,6 +351,7 @@ class ProductResult(Wire):
 
 
 # --- /auth/token/create, /auth/token/refresh ---------------------------------------------------
+
 
 class TokenReply(Wire):
     access_token: StrictStr
@@ -318,10 +367,14 @@ class TokenReply(Wire):
 
     def to_domain(self, now: datetime) -> models.TokenSet:
         return models.TokenSet(
-            access_token=self.access_token, refresh_token=self.refresh_token,
+            access_token=self.access_token,
+            refresh_token=self.refresh_token,
             expires_at=_moment(self.expire_time, self.expires_in, now),
             refresh_expires_at=_moment(self.refresh_token_valid_time, self.refresh_expires_in, now),
-            seller_id=self.seller_id, user_id=self.user_id, account=self.account, locale=self.locale,
+            seller_id=self.seller_id,
+            user_id=self.user_id,
+            account=self.account,
+            locale=self.locale,
         )
 
 

@@ -64,16 +64,18 @@ def decode_json(text: str) -> Any:
 
 
 class Gateway:
-    def __init__(self, config: AliExpressConfig, http: httpx.Client, *, pacer: CallPacer,
-                 now: Callable[[], datetime]) -> None:
+    def __init__(
+        self, config: AliExpressConfig, http: httpx.Client, *, pacer: CallPacer, now: Callable[[], datetime]
+    ) -> None:
         self._config = config
         self._http = http
         self._pacer = pacer
         self._now = now
         self._base_url = config.base_url.rstrip("/")
 
-    def signed_params(self, api_name: str, business: Mapping[str, object],
-                      session: str | None) -> dict[str, str]:
+    def signed_params(
+        self, api_name: str, business: Mapping[str, object], session: str | None
+    ) -> dict[str, str]:
         params = {
             "app_key": self._config.app_key,
             "timestamp": str(epoch_ms(self._now())),
@@ -99,11 +101,15 @@ class Gateway:
         try:
             reply = self._http.post(self.url_for(api_name), data=params)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise ConnectionFailed(f"cannot reach the gateway: {exc!r}", platform=PLATFORM,
-                                   method=api_name) from exc
+            raise ConnectionFailed(
+                f"cannot reach the gateway: {exc!r}", platform=PLATFORM, method=api_name
+            ) from exc
         except httpx.TimeoutException as exc:
-            raise CallTimeout(f"no reply within {self._config.timeout_seconds}s: {exc!r}",
-                              platform=PLATFORM, method=api_name) from exc
+            raise CallTimeout(
+                f"no reply within {self._config.timeout_seconds}s: {exc!r}",
+                platform=PLATFORM,
+                method=api_name,
+            ) from exc
         except httpx.TransportError as exc:
             raise TransportError(f"transport failure: {exc!r}", platform=PLATFORM, method=api_name) from exc
         return self._read(api_name, reply)
@@ -120,14 +126,19 @@ class Gateway:
                 raise error
             if error is None:
                 raise error_from_status(api_name, reply.status_code, reply.text)
-            raise TransientError(f"HTTP {reply.status_code}: {error.message_en}", platform=PLATFORM,
-                                 method=api_name, platform_code=error.platform_code,
-                                 request_id=error.request_id)
+            raise TransientError(
+                f"HTTP {reply.status_code}: {error.message_en}",
+                platform=PLATFORM,
+                method=api_name,
+                platform_code=error.platform_code,
+                request_id=error.request_id,
+            )
         if not isinstance(body, dict):
             if not reply.is_success:
                 raise error_from_status(api_name, reply.status_code, reply.text)
-            raise malformed(api_name, BODY_FIELD, f"not a JSON object (HTTP {reply.status_code}): "
-                                                  f"{reply.text[:80]!r}")
+            raise malformed(
+                api_name, BODY_FIELD, f"not a JSON object (HTTP {reply.status_code}): {reply.text[:80]!r}"
+            )
         error = error_from_body(api_name, body)
         if error is not None:
             raise error

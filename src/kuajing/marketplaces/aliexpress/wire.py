@@ -126,8 +126,9 @@ def field_path(loc: tuple[int | str, ...], prefix: str = "") -> str:
     return path or "<root>"
 
 
-def parse_reply(model: type[M], data: Any, *, method: str, prefix: str = "",
-                request_id: str | None = None) -> M:
+def parse_reply(
+    model: type[M], data: Any, *, method: str, prefix: str = "", request_id: str | None = None
+) -> M:
     """Validates ``data`` as ``model``; the first problem becomes a ``MalformedReplyError``."""
     try:
         return model.model_validate(data)
