@@ -40,6 +40,7 @@ def version() -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per call drowns everything else
     try:
         app()
     except KuajingError as error:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kuajing.config import get_settings
 from kuajing.kit.clock import utcnow
 from kuajing.kit.errors import NotFound, ValidationFailed
 from kuajing.marketplaces.alibaba1688 import Alibaba1688Client, Alibaba1688Config
@@ -120,7 +121,11 @@ def aliexpress_client(store: AliExpressStore, **overrides: object) -> AliExpress
 
     The caller's unit of work commits them with whatever else it does.
     """
+    settings = get_settings()
     config = AliExpressConfig(
+        calls_per_second=settings.aliexpress_calls_per_second,
+        timeout_seconds=settings.aliexpress_timeout_seconds,
+        max_retries=settings.aliexpress_max_retries,
         base_url=store.base_url,
         app_key=store.app_key,
         app_secret=store.app_secret,
@@ -138,7 +143,11 @@ def aliexpress_client(store: AliExpressStore, **overrides: object) -> AliExpress
 
 
 def alibaba_client(account: Alibaba1688Account, **overrides: object) -> Alibaba1688Client:
+    settings = get_settings()
     config = Alibaba1688Config(
+        calls_per_second=settings.alibaba1688_calls_per_second,
+        timeout_seconds=settings.alibaba1688_timeout_seconds,
+        max_retries=settings.alibaba1688_max_retries,
         base_url=account.base_url,
         app_key=account.app_key,
         app_secret=account.app_secret,

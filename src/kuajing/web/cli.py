@@ -10,7 +10,7 @@ import httpx
 import typer
 import uvicorn
 
-from kuajing.config import Settings, get_settings
+from kuajing.config import get_settings
 
 
 def serve(
@@ -58,7 +58,7 @@ def demo(
     typer.secho(f"\n  sandbox  {base}   (state: {base}/sandbox/state)", fg="cyan")
     typer.secho(f"  kuajing  http://127.0.0.1:{port}/   ← open this page   (Ctrl-C stops both)\n", fg="green")
     try:
-        uvicorn.run(create_app(Settings()), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.run(create_app(get_settings()), host="127.0.0.1", port=port, log_level="warning")
     finally:
         sandbox.stop()
 
@@ -76,6 +76,8 @@ def _point_clients_at(base: str, sandbox: object) -> None:
             "KUAJING_1688_APP_KEY": creds.alibaba_app_key,
             "KUAJING_1688_APP_SECRET": creds.alibaba_app_secret,
             "KUAJING_1688_ACCESS_TOKEN": creds.alibaba_access_token,
+            # The 5/s default protects a real 1688 app; the local sandbox can take more.
+            "KUAJING_1688_CALLS_PER_SECOND": "50",
         }
     )
     get_settings.cache_clear()

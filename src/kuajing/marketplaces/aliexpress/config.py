@@ -29,7 +29,6 @@ class AliExpressConfig:
             app_key=settings.aliexpress_app_key,
             app_secret=settings.aliexpress_app_secret,
             access_token=settings.aliexpress_access_token,
-            # Settings has no refresh-token field yet; read it if a later version adds one.
             refresh_token=settings.aliexpress_refresh_token,
             calls_per_second=settings.aliexpress_calls_per_second,
             timeout_seconds=settings.aliexpress_timeout_seconds,
