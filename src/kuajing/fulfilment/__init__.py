@@ -1,0 +1,1 @@
+"""Fulfilment: tracking from 1688 back to AliExpress, pushes, carrier checks."""
