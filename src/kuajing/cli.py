@@ -9,6 +9,7 @@ import typer
 from kuajing import __version__
 from kuajing.db.cli import app as db_app
 from kuajing.kit.errors import KuajingError
+from kuajing.orders.cli import exceptions_app, run, sync
 from kuajing.sandbox.cli import app as sandbox_app
 from kuajing.stores.cli import app as stores_app
 from kuajing.web.cli import demo, serve
@@ -29,6 +30,9 @@ app.add_typer(
     sandbox_app, name="sandbox", help="The local AliExpress + 1688 sandbox (no credentials needed)."
 )
 app.add_typer(stores_app, name="stores", help="AliExpress stores and 1688 buyer accounts.")
+app.add_typer(exceptions_app, name="exceptions", help="The exception queue: orders that need a person.")
+app.command(help="One pass: sync orders, buy what is due on 1688, upload tracking. Exit 0 when it ran.")(sync)
+app.command(help="Run the order loop continuously (KUAJING_RUN_INTERVAL_SECONDS between passes).")(run)
 app.command(help="Serve the web pages and /api.")(serve)
 app.command(help="Run the product on SQLite against the sandbox, with a web page to look at.")(demo)
 

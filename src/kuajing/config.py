@@ -19,6 +19,19 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     language: str = "zh-CN"
 
+    # The order loop (PRODUCT.md §4): defaults a team can change.
+    buy_after_minutes: float = 10.0  # KUAJING_BUY_AFTER_MINUTES: the cancellation window after payment
+    run_interval_seconds: float = 60.0  # `kuajing run`: pause between passes
+    auto_buy_requires_trust_pass: bool = True  # 诚信通 …
+    auto_buy_requires_super_factory: bool = True  # … and 超级工厂, the guide's rule for automatic buying
+    price_tolerance: str = "0.10"  # largest move from the mapping's unit cost
+    margin_floor: str = "0.10"
+    platform_commission: str = "0.08"
+    usd_cny_rate: str = "7.10"  # dated by the day of use; set it to today's rate
+    blocked_countries: str = ""  # comma-separated ISO codes the team does not serve
+    # Demo and tests only: follow the sandbox's simulated clock (its base URL) instead of the wall clock.
+    clock_url: str = ""
+
     # AliExpress Open Platform (IOP gateway, seller side)
     aliexpress_base_url: str = "https://api-sg.aliexpress.com"
     aliexpress_app_key: str = ""

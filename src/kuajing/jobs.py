@@ -1,0 +1,279 @@
+"""The order loop as jobs: one pass = sync every store → route due orders → place purchases → track.
+
+Each order (with its purchases) is worked under a lease, committed step by step, so a crash loses
+at most the step in flight — and every step is safe to repeat (upserts, look-up-before-create,
+read-before-upload). ``kuajing sync`` runs one pass; ``kuajing run`` runs passes forever.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kuajing.config import Settings
+from kuajing.fulfilment.carriers import load_carrier_map
+from kuajing.fulfilment.service import track_purchase
+from kuajing.kit.money import FxRate
+from kuajing.marketplaces.aliexpress import LogisticsService
+from kuajing.marketplaces.errors import MarketplaceError
+from kuajing.orders.repository import OrderRepository
+from kuajing.orders.routing import RoutingPolicy
+from kuajing.orders.routing_service import RoutingContext, process_order
+from kuajing.orders.rules_store import load_rulebook
+from kuajing.orders.sync import SyncResult, SyncSettings, set_order_state, sync_store
+from kuajing.orders.tables import AeOrderRow
+from kuajing.purchasing.model import OrderState, PurchaseState
+from kuajing.purchasing.service import place_purchase
+from kuajing.purchasing.tables import PurchaseOrderRow
+from kuajing.sourcing.snapshots import OfferSnapshots
+from kuajing.stores import service as stores
+from kuajing.stores.repository import StoreRepository
+from kuajing.stores.tables import AliExpressStore
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+BATCH = 500
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class PassSummary:
+    started_at: datetime
+    syncs: list[SyncResult] = field(default_factory=list)
+    orders: Counter[str] = field(default_factory=Counter)
+    purchases: Counter[str] = field(default_factory=Counter)
+    tracking: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+
+def routing_policy(settings: Settings, now: datetime) -> RoutingPolicy:
+    return RoutingPolicy(
+        fx=FxRate("USD", "CNY", Decimal(settings.usd_cny_rate), now.date()),
+        require_trust_pass=settings.auto_buy_requires_trust_pass,
+        require_super_factory=settings.auto_buy_requires_super_factory,
+        price_tolerance=Decimal(settings.price_tolerance),
+        margin_floor=Decimal(settings.margin_floor),
+        platform_commission=Decimal(settings.platform_commission),
+        blocked_countries=frozenset(c for c in settings.blocked_countries.split(",") if c.strip()),
+    )
+
+
+def run_pass(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    *,
+    now: Callable[[], datetime],
+    worker: str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> PassSummary:
+    worker = worker or worker_name()
+    summary = PassSummary(started_at=now())
+    tick = progress or (lambda stage, n: None)
+    with factory() as session:
+        store_ids = [store.id for store in StoreRepository(session).aliexpress_stores()]
+    approved: dict[int, list[LogisticsService]] = {}
+    for store_id in store_ids:
+        with factory() as session:
+            store = session.get(AliExpressStore, store_id)
+            assert store is not None
+            with stores.aliexpress_client(store) as client:
+                result = sync_store(
+                    session,
+                    store,
+                    client,
+                    now=now(),
+                    settings=SyncSettings(buy_after=timedelta(minutes=settings.buy_after_minutes)),
+                    actor=f"job:sync@{worker}",
+                )
+                try:
+                    approved[store_id] = client.list_logistics_services()
+                except MarketplaceError as error:
+                    summary.errors.append(f"approved carriers of {store.name}: {error}")
+            session.commit()
+            summary.syncs.append(result)
+            tick("sync", 1)
+    _work_orders(factory, settings, now, worker, summary, tick)
+    _work_purchases(factory, settings, now, worker, summary, approved, tick)
+    return summary
+
+
+def _work_orders(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    now: Callable[[], datetime],
+    worker: str,
+    summary: PassSummary,
+    tick: Callable[[str, int], None],
+) -> None:
+    with factory() as session:
+        due = [
+            row.id
+            for row in OrderRepository(session).due_orders(
+                [OrderState.NEW, OrderState.READY, OrderState.EXCEPTION], now(), limit=100_000
+            )
+        ]
+        rulebook = load_rulebook(session)
+    for order_id in due:
+        with factory() as session:
+            repo = OrderRepository(session)
+            moment = now()
+            if not repo.claim(order_id, worker, moment, moment + LEASE):
+                summary.orders["leased_elsewhere"] += 1
+                continue
+            session.commit()
+            order = repo.get(order_id)
+            assert order is not None
+            store = session.get(AliExpressStore, order.store_id)
+            account = (
+                StoreRepository(session).buyer_account(store.buyer_account_id)
+                if store and store.buyer_account_id
+                else None
+            )
+            if store is None:
+                continue
+            buyer = stores.alibaba_client(account) if account is not None else None
+            try:
+                with stores.aliexpress_client(store) as client:
+                    ctx = RoutingContext(
+                        rulebook=rulebook,
+                        snapshots=OfferSnapshots(session, buyer, now=moment),
+                        policy=routing_policy(settings, moment),
+                        buy_after=timedelta(minutes=settings.buy_after_minutes),
+                        now=moment,
+                        actor=f"job:route@{worker}",
+                    )
+                    outcome = process_order(session, order, client, ctx)
+            except MarketplaceError as error:
+                session.rollback()
+                outcome = "platform_error"
+                summary.errors.append(f"order {order_id}: {error}")
+            finally:
+                if buyer is not None:
+                    buyer.close()
+            order = repo.get(order_id)
+            if order is not None:
+                repo.release(order)
+            session.commit()
+            summary.orders[outcome] += 1
+            tick("route", 1)
+
+
+def _work_purchases(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    now: Callable[[], datetime],
+    worker: str,
+    summary: PassSummary,
+    approved: dict[int, list[LogisticsService]],
+    tick: Callable[[str, int], None],
+) -> None:
+    carrier_map = load_carrier_map()
+    active = [PurchaseState.PLANNED, PurchaseState.PLACING, PurchaseState.PLACED, PurchaseState.SHIPPED]
+    with factory() as session:
+        moment = now()
+        due = list(
+            session.execute(
+                select(PurchaseOrderRow.id, PurchaseOrderRow.order_id)
+                .where(PurchaseOrderRow.state.in_([s.value for s in active]))
+                .where(or_(PurchaseOrderRow.due_at.is_(None), PurchaseOrderRow.due_at <= moment))
+                .order_by(PurchaseOrderRow.id)
+            )
+        )
+    for purchase_id, order_id in due:
+        with factory() as session:
+            repo = OrderRepository(session)
+            moment = now()
+            if not repo.claim(order_id, worker, moment, moment + LEASE):
+                summary.purchases["leased_elsewhere"] += 1
+                continue
+            session.commit()
+            purchase = session.get(PurchaseOrderRow, purchase_id)
+            order = repo.get(order_id)
+            assert purchase is not None and order is not None
+            if purchase.due_at is not None and purchase.due_at > moment:
+                repo.release(order)
+                session.commit()
+                continue
+            store = session.get(AliExpressStore, order.store_id)
+            assert store is not None
+            account = StoreRepository(session).buyer_account(store.buyer_account_id or 0)
+            if account is None:
+                summary.errors.append(f"store {store.name} has no 1688 buyer account")
+                repo.release(order)
+                session.commit()
+                continue
+            actor = f"job:purchase@{worker}"
+            with stores.alibaba_client(account) as buyer, stores.aliexpress_client(store) as seller:
+                state = PurchaseState(purchase.state)
+                if state in (PurchaseState.PLANNED, PurchaseState.PLACING):
+                    outcome = place_purchase(session, purchase, order, buyer, now=moment, actor=actor)
+                    summary.purchases[
+                        "created"
+                        if outcome.created
+                        else "adopted"
+                        if outcome.adopted
+                        else outcome.state.value
+                    ] += 1
+                    _after_placement(session, order, moment, actor)
+                elif store.id in approved:
+                    tracked = track_purchase(
+                        session,
+                        purchase,
+                        order,
+                        buyer,
+                        seller,
+                        approved=approved[store.id],
+                        carrier_map=carrier_map,
+                        now=moment,
+                        actor=f"job:track@{worker}",
+                    )
+                    summary.tracking[
+                        "uploaded"
+                        if tracked.uploaded
+                        else tracked.flagged.value
+                        if tracked.flagged
+                        else "waiting"
+                    ] += 1
+            repo.release(order)
+            session.commit()
+            tick("purchase", 1)
+
+
+def _after_placement(session: Session, order: AeOrderRow, now: datetime, actor: str) -> None:
+    states = {
+        row.state
+        for row in session.scalars(select(PurchaseOrderRow).where(PurchaseOrderRow.order_id == order.id))
+    }
+    pending_lines = any(
+        line.state in ("new", "exception", "routed") and line.purchase_id is None
+        for line in OrderRepository(session).lines_of(order.id)
+    )
+    if (
+        OrderState(order.state) == OrderState.BUYING
+        and not pending_lines
+        and states
+        <= {
+            PurchaseState.PLACED.value,
+            PurchaseState.SHIPPED.value,
+            PurchaseState.FULFILLED.value,
+        }
+    ):
+        set_order_state(
+            session, order, OrderState.BOUGHT, at=now, actor=actor, reason="every purchase placed"
+        )
+    elif PurchaseState.FAILED.value in states or PurchaseState.NEEDS_REVIEW.value in states:
+        set_order_state(
+            session, order, OrderState.EXCEPTION, at=now, actor=actor, reason="a purchase needs a person"
+        )

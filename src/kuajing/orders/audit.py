@@ -1,0 +1,33 @@
+"""Every state change of an order, a line or a purchase is stored: what, when, why, and who (user or job)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from kuajing.orders.tables import StateChangeRow
+
+
+def record_change(
+    session: Session,
+    entity: str,
+    entity_id: int,
+    from_state: str | None,
+    to_state: str,
+    *,
+    at: datetime,
+    reason: str,
+    actor: str,
+) -> None:
+    session.add(
+        StateChangeRow(
+            entity=entity,
+            entity_id=entity_id,
+            from_state=from_state,
+            to_state=to_state,
+            at=at,
+            reason=reason[:2000],
+            actor=actor,
+        )
+    )

@@ -1,0 +1,344 @@
+"""Routing due orders: wait out the cancellation window, re-read, decide each line, plan purchases.
+
+An order is bought only ``buy_after`` (default 10 min) after payment, and only after reading it
+again from AliExpress: buyers often cancel right after paying. Each line then gets a pure routing
+decision (``routing.decide``); lines to buy are grouped into purchase plans (one per supplier,
+≤ 50 SKUs), stored with their idempotency keys before anything is sent to 1688. Lines that cannot
+be bought automatically go to the exception queue with every reason at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kuajing.kit.money import Money
+from kuajing.marketplaces.aliexpress import AliExpressClient, OrderStatus
+from kuajing.marketplaces.errors import MarketplaceError
+from kuajing.orders.audit import record_change
+from kuajing.orders.exceptions import open_exception, resolve_open
+from kuajing.orders.mapping import RuleBook
+from kuajing.orders.reasons import ReasonCode
+from kuajing.orders.repository import OrderRepository
+from kuajing.orders.routing import AddressFacts, LineFacts, MappingFacts, RoutingPolicy, SupplierFacts, decide
+from kuajing.orders.sync import _apply_detail, set_order_state
+from kuajing.orders.tables import AeOrderLineRow, AeOrderRow
+from kuajing.purchasing.model import OrderState, PlannedLine, plan_purchases
+from kuajing.purchasing.tables import PurchaseOrderRow
+from kuajing.sourcing.snapshots import OfferSnapshots
+
+RECHECK_EXCEPTIONS_EVERY = timedelta(minutes=30)
+ROUTING_REASONS = frozenset(ReasonCode) - {
+    ReasonCode.SUPPLIER_REFUSED,
+    ReasonCode.AMBIGUOUS_PURCHASE,
+    ReasonCode.CARRIER_NOT_APPROVED,
+    ReasonCode.TRACKING_PATTERN_MISMATCH,
+    ReasonCode.FULFIL_REFUSED,
+}
+ORDER_LEVEL = frozenset({ReasonCode.ORDER_FROZEN, ReasonCode.ORDER_IN_ISSUE})
+
+
+@dataclass(frozen=True)
+class RoutingContext:
+    rulebook: RuleBook
+    snapshots: OfferSnapshots
+    policy: RoutingPolicy
+    buy_after: timedelta
+    now: datetime
+    actor: str
+
+
+def process_order(session: Session, order: AeOrderRow, client: AliExpressClient, ctx: RoutingContext) -> str:
+    """One step for a due order; returns what happened (for the pass summary)."""
+    state = OrderState(order.state)
+    if state == OrderState.NEW:
+        if order.paid_at is None or order.paid_at + ctx.buy_after > ctx.now:
+            order.due_at = (order.paid_at + ctx.buy_after) if order.paid_at else ctx.now + ctx.buy_after
+            return "waiting"
+        try:
+            detail = client.get_order(order.ae_order_id)
+        except MarketplaceError:
+            order.due_at = ctx.now + timedelta(minutes=2)
+            return "reread_failed"
+        _apply_detail(order, detail)
+        order.ae_status = detail.status.value
+        if detail.status in (OrderStatus.IN_CANCEL, OrderStatus.FINISH):
+            set_order_state(
+                session,
+                order,
+                OrderState.CANCELLED,
+                at=ctx.now,
+                actor=ctx.actor,
+                reason=f"re-read before buying: {detail.status.value}",
+            )
+            _cancel_lines(session, order, ctx)
+            return "cancelled"
+        set_order_state(
+            session,
+            order,
+            OrderState.READY,
+            at=ctx.now,
+            actor=ctx.actor,
+            reason=f"cancellation window of {ctx.buy_after} passed; re-read: {detail.status.value}",
+        )
+    if OrderState(order.state) in (OrderState.READY, OrderState.EXCEPTION):
+        return _route(session, order, ctx)
+    return "nothing_to_do"
+
+
+def _cancel_lines(session: Session, order: AeOrderRow, ctx: RoutingContext) -> None:
+    for line in OrderRepository(session).lines_of(order.id):
+        if line.state in ("new", "exception"):
+            record_change(
+                session,
+                "line",
+                line.id,
+                line.state,
+                "cancelled",
+                at=ctx.now,
+                actor=ctx.actor,
+                reason="order cancelled before purchase",
+            )
+            line.state = "cancelled"
+    resolve_open(session, order.id, at=ctx.now, actor=ctx.actor, resolution="order cancelled")
+
+
+def _route(session: Session, order: AeOrderRow, ctx: RoutingContext) -> str:
+    repo = OrderRepository(session)
+    to_buy: list[AeOrderLineRow] = []
+    blocked = False
+    for line in repo.lines_of(order.id):
+        if line.state not in ("new", "exception", "routed") or line.purchase_id is not None:
+            continue
+        facts = _line_facts(order, line, ctx)
+        decision = decide(facts, ctx.policy)
+        if decision.action == "skip":
+            set_order_state(
+                session,
+                order,
+                OrderState.CANCELLED,
+                at=ctx.now,
+                actor=ctx.actor,
+                reason="AliExpress order cancelled",
+            )
+            _cancel_lines(session, order, ctx)
+            return "cancelled"
+        if decision.action == "buy":
+            resolve_open(
+                session,
+                order.id,
+                at=ctx.now,
+                actor=ctx.actor,
+                resolution="re-routed: can be bought",
+                codes=ROUTING_REASONS,
+                line_id=line.id,
+            )
+            if line.state != "routed":
+                record_change(
+                    session,
+                    "line",
+                    line.id,
+                    line.state,
+                    "routed",
+                    at=ctx.now,
+                    actor=ctx.actor,
+                    reason=f"buy {line.buy_quantity} × {line.offer_id}/{line.spec_id}",
+                )
+                line.state = "routed"
+            to_buy.append(line)
+            continue
+        blocked = True
+        _open_line_reasons(session, order, line, decision.reasons, dict(decision.facts), ctx)
+    planned = _plan(session, order, to_buy, ctx)
+    if blocked:
+        set_order_state(
+            session,
+            order,
+            OrderState.EXCEPTION,
+            at=ctx.now,
+            actor=ctx.actor,
+            reason="lines in the exception queue",
+        )
+        order.due_at = ctx.now + RECHECK_EXCEPTIONS_EVERY
+        return "exception"
+    if OrderState(order.state) == OrderState.EXCEPTION:
+        set_order_state(
+            session,
+            order,
+            OrderState.READY,
+            at=ctx.now,
+            actor=ctx.actor,
+            reason="every blocked line can be bought now",
+        )
+    if planned or _has_open_purchases(session, order):
+        set_order_state(
+            session,
+            order,
+            OrderState.BUYING,
+            at=ctx.now,
+            actor=ctx.actor,
+            reason=f"{planned} purchase(s) planned",
+        )
+    order.due_at = None
+    return "routed"
+
+
+def _open_line_reasons(
+    session: Session,
+    order: AeOrderRow,
+    line: AeOrderLineRow,
+    reasons: tuple[ReasonCode, ...],
+    facts: dict[str, str],
+    ctx: RoutingContext,
+) -> None:
+    facts.setdefault("sku_code", line.sku_code or "")
+    facts.setdefault("country", order.country or "")
+    for code in reasons:
+        open_exception(
+            session,
+            order_id=order.id,
+            line_id=None if code in ORDER_LEVEL else line.id,
+            code=code,
+            at=ctx.now,
+            actor=ctx.actor,
+            facts=facts,
+        )
+    # Reasons fixed since the last look are closed: the queue shows only what is still wrong.
+    stale = ROUTING_REASONS - set(reasons)
+    resolve_open(
+        session,
+        order.id,
+        at=ctx.now,
+        actor=ctx.actor,
+        resolution="no longer applies",
+        codes=frozenset(stale),
+        line_id=line.id,
+    )
+    if line.state != "exception":
+        record_change(
+            session,
+            "line",
+            line.id,
+            line.state,
+            "exception",
+            at=ctx.now,
+            actor=ctx.actor,
+            reason=", ".join(code.value for code in reasons),
+        )
+        line.state = "exception"
+
+
+def _line_facts(order: AeOrderRow, line: AeOrderLineRow, ctx: RoutingContext) -> LineFacts:
+    target = ctx.rulebook.resolve(line.sku_code or "", order.store_id) if line.sku_code else None
+    mapped = offer = spec = None
+    if target is not None:
+        mapped = MappingFacts(
+            str(target.offer_id), target.spec_id, target.quantity_multiplier, target.unit_cost
+        )
+        offer = ctx.snapshots.get(target.offer_id)
+        spec = ctx.snapshots.spec(target.offer_id, target.spec_id) if offer is not None else None
+        line.offer_id, line.spec_id = target.offer_id, target.spec_id
+        line.buy_quantity = line.quantity * target.quantity_multiplier
+        line.rule_id = target.rule_id
+        line.supplier_member_id = offer.supplier_member_id if offer is not None else None
+    price = spec.consign_price or spec.price if spec is not None else None
+    return LineFacts(
+        order_status=order.ae_status,
+        frozen=order.ae_status == OrderStatus.IN_FROZEN.value,
+        in_issue=order.ae_status == OrderStatus.IN_ISSUE.value,
+        sku_code=line.sku_code,
+        quantity=line.quantity,
+        sale_unit_price=Money(line.unit_price, line.currency),
+        mapped=mapped,
+        offer_available=offer is not None and offer.status == "published",
+        spec_available=spec is not None,
+        stock=spec.stock if spec is not None else None,
+        current_unit_price=Money(price, "CNY") if price is not None else None,
+        supplier=SupplierFacts(offer.supplier_member_id, offer.trust_pass, offer.super_factory)
+        if offer is not None
+        else None,
+        destination_country=order.country or "",
+        address=AddressFacts(
+            province=order.province,
+            city=order.city,
+            district=order.district,
+            street=order.street,
+            address_line=order.address_line,
+            zip=order.zip,
+            contact=order.contact,
+            phone=order.phone,
+        ),
+    )
+
+
+def _plan(session: Session, order: AeOrderRow, lines: list[AeOrderLineRow], ctx: RoutingContext) -> int:
+    if not lines:
+        return 0
+    used = (
+        session.scalar(
+            select(func.count()).select_from(PurchaseOrderRow).where(PurchaseOrderRow.order_id == order.id)
+        )
+        or 0
+    )
+    plans = plan_purchases(
+        str(order.ae_order_id),
+        [
+            PlannedLine(
+                str(line.id),
+                line.supplier_member_id or "",
+                str(line.offer_id),
+                line.spec_id or "",
+                line.buy_quantity or line.quantity,
+            )
+            for line in lines
+        ],
+        first_number=used + 1,
+    )
+    by_id = {str(line.id): line for line in lines}
+    for plan in plans:
+        purchase = PurchaseOrderRow(
+            order_id=order.id,
+            out_order_id=plan.out_order_id,
+            supplier_member_id=plan.supplier_member_id,
+            state="planned",
+            created_at=ctx.now,
+            due_at=ctx.now,
+            attempts=0,
+            currency="CNY",
+            cargo=[
+                {
+                    "offer_id": item.offer_id,
+                    "spec_id": item.spec_id,
+                    "quantity": item.quantity,
+                    "line_ids": list(item.line_ids),
+                }
+                for item in plan.cargo
+            ],
+        )
+        session.add(purchase)
+        session.flush()
+        record_change(
+            session,
+            "purchase",
+            purchase.id,
+            None,
+            "planned",
+            at=ctx.now,
+            actor=ctx.actor,
+            reason=f"planned as {plan.out_order_id} for supplier {plan.supplier_member_id}",
+        )
+        for line_id in plan.line_ids:
+            by_id[line_id].purchase_id = purchase.id
+    return len(plans)
+
+
+def _has_open_purchases(session: Session, order: AeOrderRow) -> bool:
+    count = session.scalar(
+        select(func.count())
+        .select_from(PurchaseOrderRow)
+        .where(PurchaseOrderRow.order_id == order.id, PurchaseOrderRow.state.in_(("planned", "placing")))
+    )
+    return bool(count)
