@@ -32,7 +32,7 @@ from kuajing.orders.rules_store import load_rulebook
 from kuajing.orders.sync import SyncResult, SyncSettings, set_order_state, sync_store
 from kuajing.orders.tables import AeOrderRow
 from kuajing.purchasing.model import OrderState, PurchaseState
-from kuajing.purchasing.service import place_purchase
+from kuajing.purchasing.service import place_purchase, set_purchase_state
 from kuajing.purchasing.tables import PurchaseOrderRow
 from kuajing.sourcing.snapshots import OfferSnapshots
 from kuajing.stores import service as stores
@@ -88,7 +88,7 @@ def run_pass(
         with factory() as session:
             store = session.get(AliExpressStore, store_id)
             assert store is not None
-            with stores.aliexpress_client(store) as client:
+            with stores.aliexpress_client(store, settings) as client:
                 result = sync_store(
                     session,
                     store,
@@ -143,9 +143,9 @@ def _work_orders(
             )
             if store is None:
                 continue
-            buyer = stores.alibaba_client(account) if account is not None else None
+            buyer = stores.alibaba_client(account, settings) if account is not None else None
             try:
-                with stores.aliexpress_client(store) as client:
+                with stores.aliexpress_client(store, settings) as client:
                     ctx = RoutingContext(
                         rulebook=rulebook,
                         snapshots=OfferSnapshots(session, buyer, now=moment),
@@ -215,9 +215,22 @@ def _work_purchases(
                 session.commit()
                 continue
             actor = f"job:purchase@{worker}"
-            with stores.alibaba_client(account) as buyer, stores.aliexpress_client(store) as seller:
+            with (
+                stores.alibaba_client(account, settings) as buyer,
+                stores.aliexpress_client(store, settings) as seller,
+            ):
                 state = PurchaseState(purchase.state)
-                if state in (PurchaseState.PLANNED, PurchaseState.PLACING):
+                if state == PurchaseState.PLANNED and OrderState(order.state) == OrderState.CANCELLED:
+                    set_purchase_state(
+                        session,
+                        purchase,
+                        PurchaseState.CANCELLED,
+                        at=moment,
+                        actor=actor,
+                        reason="AliExpress order cancelled before the purchase was sent",
+                    )
+                    summary.purchases["cancelled"] += 1
+                elif state in (PurchaseState.PLANNED, PurchaseState.PLACING):
                     outcome = place_purchase(session, purchase, order, buyer, now=moment, actor=actor)
                     summary.purchases[
                         "created"

@@ -128,6 +128,19 @@ def _upload(
     actor: str,
 ) -> TrackingOutcome:
     tracking_no, service_name = purchase.tracking_no or "", purchase.ae_service_name or ""
+    if OrderState(order.state) == OrderState.CANCELLED:
+        # Bought, then the buyer cancelled: the parcel must be stopped or returned — a person's call.
+        open_exception(
+            session,
+            order_id=order.id,
+            purchase_id=purchase.id,
+            code=ReasonCode.ORDER_CANCELLED,
+            at=now,
+            actor=actor,
+            facts={"tracking_no": tracking_no, "alibaba_order_id": purchase.alibaba_order_id or ""},
+        )
+        purchase.due_at = None
+        return TrackingOutcome(PurchaseState.SHIPPED, flagged=ReasonCode.ORDER_CANCELLED)
     send_type = _send_type(session, purchase, order)
     try:
         already = {s.logistics_no for s in store.get_order(order.ae_order_id).shipments}
@@ -141,7 +154,11 @@ def _upload(
             code=ReasonCode.FULFIL_REFUSED,
             at=now,
             actor=actor,
-            facts={"tracking_no": tracking_no, "platform_message": str(error)},
+            facts={
+                "tracking_no": tracking_no,
+                "platform_message": error.message_en,
+                "platform_code": error.platform_code or "",
+            },
         )
         _set_order(session, order, OrderState.EXCEPTION, now, actor, "AliExpress refused the tracking number")
         purchase.due_at = None
@@ -186,6 +203,8 @@ def _set_order(
     session: Session, order: AeOrderRow, target: OrderState, now: datetime, actor: str, reason: str
 ) -> None:
     current = OrderState(order.state)
+    if current == OrderState.CANCELLED:
+        return
     if target == OrderState.FULFILLED and current not in (OrderState.SHIPPED, OrderState.EXCEPTION):
         set_order_state(session, order, OrderState.SHIPPED, at=now, actor=actor, reason=reason)
     set_order_state(session, order, target, at=now, actor=actor, reason=reason)

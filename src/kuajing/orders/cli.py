@@ -6,10 +6,10 @@ import json
 import time
 
 import typer
-from sqlalchemy.orm import Session, sessionmaker
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.orm import Session, sessionmaker
 
 from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory

@@ -449,6 +449,32 @@ def ensure_valid(rule: SkuMappingRule, catalog: OfferCatalog) -> None:
 # --- RuleBook: the same answers, indexed for routing many orders ------------------------------
 
 
+_REGEX_SPECIAL = set(".^$*+?{}[]|()\\")
+
+
+def _literal_prefix(pattern: str) -> str:
+    """Text every full match of ``pattern`` must start with ("" when unsure), to index regex rules.
+
+    Conservative on purpose: any alternation, group, class or escape of a letter ends the literal run,
+    and a literal made optional by ``?``, ``*`` or ``{`` is dropped.
+    """
+    if "|" in pattern:
+        return ""
+    literal: list[str] = []
+    index = 1 if pattern.startswith("^") else 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern) and not pattern[index + 1].isalnum():
+            char, index = pattern[index + 1], index + 1
+        elif char in _REGEX_SPECIAL:
+            break
+        if index + 1 < len(pattern) and pattern[index + 1] in "?*{":
+            break
+        literal.append(char)
+        index += 1
+    return "".join(literal)
+
+
 class _Entry(NamedTuple):
     rank: int
     rule: SkuMappingRule
@@ -460,26 +486,27 @@ def _rank(entry: _Entry) -> int:
 
 
 class RuleBook:
-    """Rules indexed once: a dict for exact codes, prefixes grouped by length, regexes compiled.
+    """Rules indexed once: a dict for exact codes; prefix rules, and regex rules by the literal text
+    they start with, grouped by that text's length; regexes compiled once; answers cached.
 
     Immutable: when rules change, build a new book. Answers equal ``resolve()`` on the same rules.
     """
 
     def __init__(self, rules: Iterable[SkuMappingRule], *, cache_size: int = 65_536) -> None:
         self._exact: dict[str, list[_Entry]] = {}
-        self._prefix: dict[str, list[_Entry]] = {}
-        self._regex: list[_Entry] = []
+        self._by_start: dict[str, list[_Entry]] = {}  # prefix rules and regex rules, by leading text
         self._size = 0
         # Disabled and pattern-less rules never match, and a regex that fails to compile never does.
         for rank, rule in enumerate(sort_rules(rule for rule in rules if rule.enabled and rule.pattern)):
             if rule.kind is MatchKind.EXACT:
                 self._exact.setdefault(rule.pattern, []).append(_Entry(rank, rule, None))
             elif rule.kind is MatchKind.PREFIX:
-                self._prefix.setdefault(rule.pattern, []).append(_Entry(rank, rule, None))
+                self._by_start.setdefault(rule.pattern, []).append(_Entry(rank, rule, None))
             elif isinstance(compiled := _compile(rule.pattern), re.Pattern):
-                self._regex.append(_Entry(rank, rule, compiled))
+                start = _literal_prefix(rule.pattern)
+                self._by_start.setdefault(start, []).append(_Entry(rank, rule, compiled))
             self._size += 1
-        self._prefix_lengths = sorted({len(prefix) for prefix in self._prefix})
+        self._start_lengths = sorted({len(start) for start in self._by_start})
         self._cached_match = lru_cache(maxsize=cache_size)(self._match)
 
     def __len__(self) -> int:
@@ -494,14 +521,16 @@ class RuleBook:
         return self._cached_match(sku_code, store_id)
 
     def _match(self, sku_code: str, store_id: int | None) -> tuple[SkuMappingRule, MappingTarget] | None:
-        groups: list[list[_Entry]] = [self._regex]
+        groups: list[list[_Entry]] = []
         if sku_code in self._exact:
             groups.append(self._exact[sku_code])
-        for length in self._prefix_lengths:
+        for length in self._start_lengths:
             if length > len(sku_code):
                 break
-            if (entries := self._prefix.get(sku_code[:length])) is not None:
+            if (entries := self._by_start.get(sku_code[:length])) is not None:
                 groups.append(entries)
+        if not groups:
+            return None
         candidates = groups[0] if len(groups) == 1 else heapq.merge(*groups, key=_rank)
         for entry in candidates:
             if not entry.rule.applies_to(store_id):

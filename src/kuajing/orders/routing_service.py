@@ -111,6 +111,9 @@ def _route(session: Session, order: AeOrderRow, ctx: RoutingContext) -> str:
     to_buy: list[AeOrderLineRow] = []
     blocked = False
     for line in repo.lines_of(order.id):
+        if line.state == "exception" and line.purchase_id is not None:
+            blocked = True  # 1688 refused its purchase: a person picks another supplier or re-maps it
+            continue
         if line.state not in ("new", "exception", "routed") or line.purchase_id is not None:
             continue
         facts = _line_facts(order, line, ctx)
@@ -194,6 +197,7 @@ def _open_line_reasons(
     facts: dict[str, str],
     ctx: RoutingContext,
 ) -> None:
+    facts.setdefault("sku", line.sku_code or "")
     facts.setdefault("sku_code", line.sku_code or "")
     facts.setdefault("country", order.country or "")
     for code in reasons:

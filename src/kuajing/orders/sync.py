@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuajing.marketplaces.aliexpress import AliExpressClient, Order, OrderDetail, OrderQuery, OrderStatus
@@ -30,6 +31,7 @@ CANCELLED_STATUSES = {OrderStatus.IN_CANCEL}
 # Before we buy, these AliExpress statuses mean the order will not need goods from us.
 CLOSED_BEFORE_PURCHASE = {OrderStatus.IN_CANCEL, OrderStatus.FINISH}
 UNBOUGHT_STATES = {OrderState.NEW, OrderState.READY, OrderState.EXCEPTION}
+BOUGHT_NOT_SHIPPED = {OrderState.BUYING, OrderState.BOUGHT}
 
 
 @dataclass
@@ -217,7 +219,41 @@ def _update(session: Session, row: AeOrderRow, order: Order, now: datetime, acto
             actor=actor,
             reason=f"AliExpress status {previous_status} → {order.status.value} before purchase",
         )
+    elif order.status in CLOSED_BEFORE_PURCHASE and row.state in BOUGHT_NOT_SHIPPED:
+        # Bought on 1688 but closed on AliExpress (buyer cancel, or the ship-by deadline passed):
+        # a person must stop the 1688 order — within ~15 minutes it is free to cancel.
+        set_order_state(
+            session,
+            row,
+            OrderState.CANCELLED,
+            at=now,
+            actor=actor,
+            reason=f"AliExpress closed the order ({order.status.value}) after purchase",
+        )
+        _flag_live_purchases(session, row, now, actor)
     return True
+
+
+def _flag_live_purchases(session: Session, row: AeOrderRow, now: datetime, actor: str) -> None:
+    from kuajing.orders.exceptions import open_exception
+    from kuajing.orders.reasons import ReasonCode
+    from kuajing.purchasing.tables import PurchaseOrderRow
+
+    live = ("placing", "placed", "shipped", "needs_review")
+    for purchase in session.scalars(select(PurchaseOrderRow).where(PurchaseOrderRow.order_id == row.id)):
+        if purchase.state in live:
+            open_exception(
+                session,
+                order_id=row.id,
+                purchase_id=purchase.id,
+                code=ReasonCode.ORDER_CANCELLED,
+                at=now,
+                actor=actor,
+                facts={
+                    "alibaba_order_id": purchase.alibaba_order_id or "",
+                    "out_order_id": purchase.out_order_id,
+                },
+            )
 
 
 def _apply_detail(row: AeOrderRow, detail: OrderDetail) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kuajing.config import get_settings
+from kuajing.config import Settings, get_settings
 from kuajing.kit.clock import utcnow
 from kuajing.kit.errors import NotFound, ValidationFailed
 from kuajing.marketplaces.alibaba1688 import Alibaba1688Client, Alibaba1688Config
@@ -116,12 +116,14 @@ def link_store_to_buyer(session: Session, store_id: int, account_id: int) -> Non
     session.flush()
 
 
-def aliexpress_client(store: AliExpressStore, **overrides: object) -> AliExpressClient:
+def aliexpress_client(
+    store: AliExpressStore, settings: Settings | None = None, **overrides: object
+) -> AliExpressClient:
     """A client speaking for this store; refreshed tokens are written back onto the row.
 
     The caller's unit of work commits them with whatever else it does.
     """
-    settings = get_settings()
+    settings = settings or get_settings()
     config = AliExpressConfig(
         calls_per_second=settings.aliexpress_calls_per_second,
         timeout_seconds=settings.aliexpress_timeout_seconds,
@@ -142,8 +144,10 @@ def aliexpress_client(store: AliExpressStore, **overrides: object) -> AliExpress
     return AliExpressClient(config, on_tokens_refreshed=remember, **overrides)  # type: ignore[arg-type]
 
 
-def alibaba_client(account: Alibaba1688Account, **overrides: object) -> Alibaba1688Client:
-    settings = get_settings()
+def alibaba_client(
+    account: Alibaba1688Account, settings: Settings | None = None, **overrides: object
+) -> Alibaba1688Client:
+    settings = settings or get_settings()
     config = Alibaba1688Config(
         calls_per_second=settings.alibaba1688_calls_per_second,
         timeout_seconds=settings.alibaba1688_timeout_seconds,

@@ -604,6 +604,17 @@ def _generated_world(seed: int) -> tuple[list[SkuMappingRule], list[str]]:
             )
     rules.append(SkuMappingRule(MatchKind.REGEX, r"PC-(IP15", offers[6], spec_id=_spec(rng), priority=0))
     rules.append(SkuMappingRule(MatchKind.PREFIX, "", offers[6], spec_id=_spec(rng), priority=0))
+    # Regex shapes whose leading text is optional, alternative or escaped (the book indexes by it).
+    tricky = [
+        r"PC-IP15P?M?-(BLK)-TPU",
+        rf"AE-{offers[7]}-1|(CC)-[0-9A-F]{{6}}",
+        r"(?i)pc-ip15-(pnk)-pu",
+        rf"AE\-{offers[8]}\-(\d)0",
+        r"X{0,1}[A-Z0-9]{7}(Q)",
+        r"^PC-IP15(PMX)?-(WHT)-SIL$",
+    ]
+    for pattern in tricky:
+        rules.append(SkuMappingRule(MatchKind.REGEX, pattern, offers[9], spec_id=_spec(rng), priority=80))
     rng.shuffle(rules)
     return rules, codes
 
