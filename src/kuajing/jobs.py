@@ -23,7 +23,8 @@ from kuajing.config import Settings
 from kuajing.fulfilment.carriers import load_carrier_map
 from kuajing.fulfilment.service import track_purchase
 from kuajing.kit.money import FxRate
-from kuajing.marketplaces.aliexpress import LogisticsService
+from kuajing.marketplaces.alibaba1688 import Alibaba1688Client
+from kuajing.marketplaces.aliexpress import AliExpressClient, LogisticsService
 from kuajing.marketplaces.errors import MarketplaceError
 from kuajing.orders.repository import OrderRepository
 from kuajing.orders.routing import RoutingPolicy
@@ -35,7 +36,7 @@ from kuajing.purchasing.model import OrderState, PurchaseState
 from kuajing.purchasing.service import place_purchase, set_purchase_state
 from kuajing.purchasing.tables import PurchaseOrderRow
 from kuajing.sourcing.snapshots import OfferSnapshots
-from kuajing.stores import service as stores
+from kuajing.stores.pool import ClientPool
 from kuajing.stores.repository import StoreRepository
 from kuajing.stores.tables import AliExpressStore
 
@@ -81,6 +82,20 @@ def run_pass(
     worker = worker or worker_name()
     summary = PassSummary(started_at=now())
     tick = progress or (lambda stage, n: None)
+    with ClientPool(factory, settings) as pool:
+        _pass(factory, settings, pool, now, worker, summary, tick)
+    return summary
+
+
+def _pass(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    pool: ClientPool,
+    now: Callable[[], datetime],
+    worker: str,
+    summary: PassSummary,
+    tick: Callable[[str, int], None],
+) -> None:
     with factory() as session:
         store_ids = [store.id for store in StoreRepository(session).aliexpress_stores()]
     approved: dict[int, list[LogisticsService]] = {}
@@ -88,30 +103,30 @@ def run_pass(
         with factory() as session:
             store = session.get(AliExpressStore, store_id)
             assert store is not None
-            with stores.aliexpress_client(store, settings) as client:
-                result = sync_store(
-                    session,
-                    store,
-                    client,
-                    now=now(),
-                    settings=SyncSettings(buy_after=timedelta(minutes=settings.buy_after_minutes)),
-                    actor=f"job:sync@{worker}",
-                )
-                try:
-                    approved[store_id] = client.list_logistics_services()
-                except MarketplaceError as error:
-                    summary.errors.append(f"approved carriers of {store.name}: {error}")
+            client = pool.store(store)
+            result = sync_store(
+                session,
+                store,
+                client,
+                now=now(),
+                settings=SyncSettings(buy_after=timedelta(minutes=settings.buy_after_minutes)),
+                actor=f"job:sync@{worker}",
+            )
+            try:
+                approved[store_id] = client.list_logistics_services()
+            except MarketplaceError as error:
+                summary.errors.append(f"approved carriers of {store.name}: {error}")
             session.commit()
             summary.syncs.append(result)
             tick("sync", 1)
-    _work_orders(factory, settings, now, worker, summary, tick)
-    _work_purchases(factory, settings, now, worker, summary, approved, tick)
-    return summary
+    _work_orders(factory, settings, pool, now, worker, summary, tick)
+    _work_purchases(factory, settings, pool, now, worker, summary, approved, tick)
 
 
 def _work_orders(
     factory: sessionmaker[Session],
     settings: Settings,
+    pool: ClientPool,
     now: Callable[[], datetime],
     worker: str,
     summary: PassSummary,
@@ -143,25 +158,21 @@ def _work_orders(
             )
             if store is None:
                 continue
-            buyer = stores.alibaba_client(account, settings) if account is not None else None
+            buyer = pool.buyer(account) if account is not None else None
             try:
-                with stores.aliexpress_client(store, settings) as client:
-                    ctx = RoutingContext(
-                        rulebook=rulebook,
-                        snapshots=OfferSnapshots(session, buyer, now=moment),
-                        policy=routing_policy(settings, moment),
-                        buy_after=timedelta(minutes=settings.buy_after_minutes),
-                        now=moment,
-                        actor=f"job:route@{worker}",
-                    )
-                    outcome = process_order(session, order, client, ctx)
+                ctx = RoutingContext(
+                    rulebook=rulebook,
+                    snapshots=OfferSnapshots(session, buyer, now=moment),
+                    policy=routing_policy(settings, moment),
+                    buy_after=timedelta(minutes=settings.buy_after_minutes),
+                    now=moment,
+                    actor=f"job:route@{worker}",
+                )
+                outcome = process_order(session, order, pool.store(store), ctx)
             except MarketplaceError as error:
                 session.rollback()
                 outcome = "platform_error"
                 summary.errors.append(f"order {order_id}: {error}")
-            finally:
-                if buyer is not None:
-                    buyer.close()
             order = repo.get(order_id)
             if order is not None:
                 repo.release(order)
@@ -173,6 +184,7 @@ def _work_orders(
 def _work_purchases(
     factory: sessionmaker[Session],
     settings: Settings,
+    pool: ClientPool,
     now: Callable[[], datetime],
     worker: str,
     summary: PassSummary,
@@ -214,54 +226,66 @@ def _work_purchases(
                 repo.release(order)
                 session.commit()
                 continue
-            actor = f"job:purchase@{worker}"
-            with (
-                stores.alibaba_client(account, settings) as buyer,
-                stores.aliexpress_client(store, settings) as seller,
-            ):
-                state = PurchaseState(purchase.state)
-                if state == PurchaseState.PLANNED and OrderState(order.state) == OrderState.CANCELLED:
-                    set_purchase_state(
-                        session,
-                        purchase,
-                        PurchaseState.CANCELLED,
-                        at=moment,
-                        actor=actor,
-                        reason="AliExpress order cancelled before the purchase was sent",
-                    )
-                    summary.purchases["cancelled"] += 1
-                elif state in (PurchaseState.PLANNED, PurchaseState.PLACING):
-                    outcome = place_purchase(session, purchase, order, buyer, now=moment, actor=actor)
-                    summary.purchases[
-                        "created"
-                        if outcome.created
-                        else "adopted"
-                        if outcome.adopted
-                        else outcome.state.value
-                    ] += 1
-                    _after_placement(session, order, moment, actor)
-                elif store.id in approved:
-                    tracked = track_purchase(
-                        session,
-                        purchase,
-                        order,
-                        buyer,
-                        seller,
-                        approved=approved[store.id],
-                        carrier_map=carrier_map,
-                        now=moment,
-                        actor=f"job:track@{worker}",
-                    )
-                    summary.tracking[
-                        "uploaded"
-                        if tracked.uploaded
-                        else tracked.flagged.value
-                        if tracked.flagged
-                        else "waiting"
-                    ] += 1
+            _step_purchase(
+                session,
+                purchase,
+                order,
+                pool.buyer(account),
+                pool.store(store),
+                approved.get(store.id),
+                carrier_map,
+                moment,
+                worker,
+                summary,
+            )
             repo.release(order)
             session.commit()
             tick("purchase", 1)
+
+
+def _step_purchase(
+    session: Session,
+    purchase: PurchaseOrderRow,
+    order: AeOrderRow,
+    buyer: Alibaba1688Client,
+    seller: AliExpressClient,
+    approved: list[LogisticsService] | None,
+    carrier_map: dict[str, str],
+    moment: datetime,
+    worker: str,
+    summary: PassSummary,
+) -> None:
+    actor = f"job:purchase@{worker}"
+    state = PurchaseState(purchase.state)
+    if state == PurchaseState.PLANNED and OrderState(order.state) == OrderState.CANCELLED:
+        set_purchase_state(
+            session,
+            purchase,
+            PurchaseState.CANCELLED,
+            at=moment,
+            actor=actor,
+            reason="AliExpress order cancelled before the purchase was sent",
+        )
+        summary.purchases["cancelled"] += 1
+    elif state in (PurchaseState.PLANNED, PurchaseState.PLACING):
+        outcome = place_purchase(session, purchase, order, buyer, now=moment, actor=actor)
+        label = "created" if outcome.created else "adopted" if outcome.adopted else outcome.state.value
+        summary.purchases[label] += 1
+        _after_placement(session, order, moment, actor)
+    elif approved is not None:  # without the approved list this pass, nothing is uploaded blind
+        tracked = track_purchase(
+            session,
+            purchase,
+            order,
+            buyer,
+            seller,
+            approved=approved,
+            carrier_map=carrier_map,
+            now=moment,
+            actor=f"job:track@{worker}",
+        )
+        label = "uploaded" if tracked.uploaded else tracked.flagged.value if tracked.flagged else "waiting"
+        summary.tracking[label] += 1
 
 
 def _after_placement(session: Session, order: AeOrderRow, now: datetime, actor: str) -> None:

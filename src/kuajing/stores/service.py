@@ -5,6 +5,7 @@ Services never commit: the CLI command, page or job that calls them does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -117,7 +118,10 @@ def link_store_to_buyer(session: Session, store_id: int, account_id: int) -> Non
 
 
 def aliexpress_client(
-    store: AliExpressStore, settings: Settings | None = None, **overrides: object
+    store: AliExpressStore,
+    settings: Settings | None = None,
+    on_tokens_refreshed: Callable[[AliExpressTokens], None] | None = None,
+    **overrides: object,
 ) -> AliExpressClient:
     """A client speaking for this store; refreshed tokens are written back onto the row.
 
@@ -141,11 +145,14 @@ def aliexpress_client(
         store.access_token_expires_at = tokens.expires_at
         store.refresh_token_expires_at = tokens.refresh_expires_at
 
-    return AliExpressClient(config, on_tokens_refreshed=remember, **overrides)  # type: ignore[arg-type]
+    return AliExpressClient(config, on_tokens_refreshed=on_tokens_refreshed or remember, **overrides)  # type: ignore[arg-type]
 
 
 def alibaba_client(
-    account: Alibaba1688Account, settings: Settings | None = None, **overrides: object
+    account: Alibaba1688Account,
+    settings: Settings | None = None,
+    on_tokens_refreshed: Callable[[AlibabaTokens], None] | None = None,
+    **overrides: object,
 ) -> Alibaba1688Client:
     settings = settings or get_settings()
     config = Alibaba1688Config(
@@ -165,7 +172,7 @@ def alibaba_client(
         account.access_token_expires_at = tokens.access_token_expires_at
         account.refresh_token_expires_at = tokens.refresh_token_expires_at
 
-    return Alibaba1688Client(config, on_tokens_refreshed=remember, **overrides)  # type: ignore[arg-type]
+    return Alibaba1688Client(config, on_tokens_refreshed=on_tokens_refreshed or remember, **overrides)  # type: ignore[arg-type]
 
 
 def connect_sandbox(session: Session, sandbox_url: str, accounts: dict[str, Any]) -> int:

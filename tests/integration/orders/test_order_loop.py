@@ -46,8 +46,10 @@ def test_paid_orders_are_bought_once_and_their_tracking_reaches_aliexpress(
 
     first = run_pass(factory, settings, now=sandbox.world.now, worker="w1")
     assert sum(sync.created for sync in first.syncs) == 25
-    for _ in range(12):  # three simulated days, a pass every six hours: suppliers dispatch, we upload
-        sandbox.world.advance(6)
+    # Three simulated days with a pass every six hours, then daily for a week: every supplier has
+    # dispatched (or AliExpress closed the order first) by the end.
+    for hours in [6] * 12 + [24] * 7:
+        sandbox.world.advance(hours)
         run_pass(factory, settings, now=sandbox.world.now, worker="w1")
 
     truth = sandbox.world.state()
