@@ -10,6 +10,7 @@ from kuajing import __version__
 from kuajing.db.cli import app as db_app
 from kuajing.kit.errors import KuajingError
 from kuajing.orders.cli import exceptions_app, run, sync
+from kuajing.orders.rules_cli import rules_app
 from kuajing.sandbox.cli import app as sandbox_app
 from kuajing.stores.cli import app as stores_app
 from kuajing.web.cli import demo, serve
@@ -30,6 +31,7 @@ app.add_typer(
     sandbox_app, name="sandbox", help="The local AliExpress + 1688 sandbox (no credentials needed)."
 )
 app.add_typer(stores_app, name="stores", help="AliExpress stores and 1688 buyer accounts.")
+app.add_typer(rules_app, name="rules", help="SKU mapping rules: list, add, test, export and import (xlsx).")
 app.add_typer(exceptions_app, name="exceptions", help="The exception queue: orders that need a person.")
 app.command(help="One pass: sync orders, buy what is due on 1688, upload tracking. Exit 0 when it ran.")(sync)
 app.command(help="Run the order loop continuously (KUAJING_RUN_INTERVAL_SECONDS between passes).")(run)

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     # Demo and tests only: follow the sandbox's simulated clock (its base URL) instead of the wall clock.
     clock_url: str = ""
 
+    # Back-off between retries of throttled or failed platform calls (both platforms).
+    retry_base_delay_seconds: float = 0.5
+    retry_max_delay_seconds: float = 8.0
+
     # AliExpress Open Platform (IOP gateway, seller side)
     aliexpress_base_url: str = "https://api-sg.aliexpress.com"
     aliexpress_app_key: str = ""

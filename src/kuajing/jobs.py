@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kuajing.config import Settings
@@ -199,7 +199,7 @@ def _work_purchases(
             session.execute(
                 select(PurchaseOrderRow.id, PurchaseOrderRow.order_id)
                 .where(PurchaseOrderRow.state.in_([s.value for s in active]))
-                .where(or_(PurchaseOrderRow.due_at.is_(None), PurchaseOrderRow.due_at <= moment))
+                .where(PurchaseOrderRow.due_at <= moment)  # None = parked until a person acts
                 .order_by(PurchaseOrderRow.id)
             )
         )

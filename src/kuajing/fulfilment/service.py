@@ -205,6 +205,8 @@ def _set_order(
     current = OrderState(order.state)
     if current == OrderState.CANCELLED:
         return
+    if current == OrderState.READY and target != OrderState.EXCEPTION:
+        set_order_state(session, order, OrderState.BUYING, at=now, actor=actor, reason=reason)
     if target == OrderState.FULFILLED and current not in (OrderState.SHIPPED, OrderState.EXCEPTION):
         set_order_state(session, order, OrderState.SHIPPED, at=now, actor=actor, reason=reason)
     set_order_state(session, order, target, at=now, actor=actor, reason=reason)

@@ -76,7 +76,7 @@ class RetryPolicy:
 
     def delay_for(self, attempt: int, error: MarketplaceError) -> float:
         if isinstance(error, ThrottledError):
-            return max(error.retry_after, self.base_delay)
+            return min(self.max_delay, max(error.retry_after, self.base_delay))
         backoff: float = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
         return backoff * (1 + self.rng.uniform(0, self.jitter))
 

@@ -23,9 +23,17 @@ from kuajing.orders.exceptions import open_exception, resolve_open
 from kuajing.orders.mapping import RuleBook
 from kuajing.orders.reasons import ReasonCode
 from kuajing.orders.repository import OrderRepository
-from kuajing.orders.routing import AddressFacts, LineFacts, MappingFacts, RoutingPolicy, SupplierFacts, decide
+from kuajing.orders.routing import (
+    AddressFacts,
+    LineFacts,
+    MappingFacts,
+    RoutingDecision,
+    RoutingPolicy,
+    SupplierFacts,
+    decide,
+)
 from kuajing.orders.sync import _apply_detail, set_order_state
-from kuajing.orders.tables import AeOrderLineRow, AeOrderRow
+from kuajing.orders.tables import AeOrderLineRow, AeOrderRow, OrderExceptionRow
 from kuajing.purchasing.model import OrderState, PlannedLine, plan_purchases
 from kuajing.purchasing.tables import PurchaseOrderRow
 from kuajing.sourcing.snapshots import OfferSnapshots
@@ -39,6 +47,7 @@ ROUTING_REASONS = frozenset(ReasonCode) - {
     ReasonCode.FULFIL_REFUSED,
 }
 ORDER_LEVEL = frozenset({ReasonCode.ORDER_FROZEN, ReasonCode.ORDER_IN_ISSUE})
+_BUY = RoutingDecision("buy")
 
 
 @dataclass(frozen=True)
@@ -118,6 +127,13 @@ def _route(session: Session, order: AeOrderRow, ctx: RoutingContext) -> str:
             continue
         facts = _line_facts(order, line, ctx)
         decision = decide(facts, ctx.policy)
+        if decision.action == "manual":
+            # A person approved some reasons in the queue (orders/actions.approve_manual): they no
+            # longer block this line; if none is left, the line is bought.
+            approved = _approved_reasons(session, line.id)
+            remaining = tuple(code for code in decision.reasons if code not in approved)
+            if remaining != decision.reasons:
+                decision = RoutingDecision("manual", remaining, decision.facts) if remaining else _BUY
         if decision.action == "skip":
             set_order_state(
                 session,
@@ -187,6 +203,23 @@ def _route(session: Session, order: AeOrderRow, ctx: RoutingContext) -> str:
         )
     order.due_at = None
     return "routed"
+
+
+def _approved_reasons(session: Session, line_id: int) -> frozenset[ReasonCode]:
+    """The reasons a person accepted for this line ("buy it anyway").
+
+    Approvals live in the exception rows themselves, with no column of their own: a resolved
+    exception whose resolution starts with "approved" (orders/actions.approve_manual writes
+    "approved by <actor>") means that reason no longer stops this line.
+    """
+    codes = session.scalars(
+        select(OrderExceptionRow.reason_code).where(
+            OrderExceptionRow.line_id == line_id,
+            OrderExceptionRow.status == "resolved",
+            OrderExceptionRow.resolution.startswith("approved"),
+        )
+    )
+    return frozenset(ReasonCode(code) for code in codes)
 
 
 def _open_line_reasons(
@@ -337,6 +370,14 @@ def _plan(session: Session, order: AeOrderRow, lines: list[AeOrderLineRow], ctx:
         for line_id in plan.line_ids:
             by_id[line_id].purchase_id = purchase.id
     return len(plans)
+
+
+def _open_after_routing(session: Session, order: AeOrderRow) -> bool:
+    """Open exceptions that routing cannot clear (1688 refusals, carriers, uploads)."""
+    return any(
+        ReasonCode(row.reason_code) not in ROUTING_REASONS
+        for row in OrderRepository(session).open_exceptions(order.id)
+    )
 
 
 def _has_open_purchases(session: Session, order: AeOrderRow) -> bool:

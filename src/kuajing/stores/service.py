@@ -19,6 +19,7 @@ from kuajing.marketplaces.alibaba1688 import Alibaba1688Client, Alibaba1688Confi
 from kuajing.marketplaces.alibaba1688 import TokenSet as AlibabaTokens
 from kuajing.marketplaces.aliexpress import AliExpressClient, AliExpressConfig
 from kuajing.marketplaces.aliexpress import TokenSet as AliExpressTokens
+from kuajing.marketplaces.policy import RetryPolicy
 from kuajing.stores.repository import StoreRepository
 from kuajing.stores.tables import Alibaba1688Account, AliExpressStore
 
@@ -117,6 +118,14 @@ def link_store_to_buyer(session: Session, store_id: int, account_id: int) -> Non
     session.flush()
 
 
+def retry_policy(settings: Settings, max_retries: int) -> RetryPolicy:
+    return RetryPolicy(
+        max_attempts=max_retries + 1,
+        base_delay=settings.retry_base_delay_seconds,
+        max_delay=settings.retry_max_delay_seconds,
+    )
+
+
 def aliexpress_client(
     store: AliExpressStore,
     settings: Settings | None = None,
@@ -145,6 +154,7 @@ def aliexpress_client(
         store.access_token_expires_at = tokens.expires_at
         store.refresh_token_expires_at = tokens.refresh_expires_at
 
+    overrides.setdefault("retry_policy", retry_policy(settings, settings.aliexpress_max_retries))
     return AliExpressClient(config, on_tokens_refreshed=on_tokens_refreshed or remember, **overrides)  # type: ignore[arg-type]
 
 
@@ -172,6 +182,7 @@ def alibaba_client(
         account.access_token_expires_at = tokens.access_token_expires_at
         account.refresh_token_expires_at = tokens.refresh_token_expires_at
 
+    overrides.setdefault("retry_policy", retry_policy(settings, settings.alibaba1688_max_retries))
     return Alibaba1688Client(config, on_tokens_refreshed=on_tokens_refreshed or remember, **overrides)  # type: ignore[arg-type]
 
 

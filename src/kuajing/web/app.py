@@ -68,7 +68,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    from kuajing.fulfilment import routes as fulfilment_routes
+    from kuajing.orders import routes as order_routes
     from kuajing.web import pages
 
     app.include_router(pages.router)
+    app.include_router(fulfilment_routes.router)
+    app.include_router(order_routes.router)
     return app
