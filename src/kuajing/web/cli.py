@@ -9,8 +9,10 @@ import time
 import httpx
 import typer
 import uvicorn
+from sqlalchemy.orm import Session, sessionmaker
 
 from kuajing.config import get_settings
+from kuajing.kit.remote_clock import SandboxClock
 
 
 def serve(
@@ -28,16 +30,23 @@ def demo(
     seed: int = typer.Option(1688, help="Sandbox seed: same seed, same world."),
     orders: int = typer.Option(40, help="Paid orders to create at start."),
     orders_per_hour: float = typer.Option(12.0, help="New paid orders per simulated hour."),
-    tick_seconds: float = typer.Option(30.0, help="Every TICK seconds the sandbox clock advances one hour."),
+    tick_seconds: float = typer.Option(10.0, help="Every TICK seconds the sandbox clock advances one hour."),
+    unmapped_every: int = typer.Option(
+        6, help="Leave every Nth listing unmapped, so the exception queue has work."
+    ),
 ) -> None:
     """Everything on this machine: the sandbox, the database (SQLite by default), the web app."""
     from kuajing.db import migrate
     from kuajing.db.engine import make_engine, make_session_factory
     from kuajing.db.uow import UnitOfWork
+    from kuajing.demo_setup import install_sandbox_rules
+    from kuajing.kit.remote_clock import SandboxClock
     from kuajing.sandbox.cli import current_hour
     from kuajing.sandbox.credentials import SandboxCredentials
     from kuajing.sandbox.server import SandboxServer
+    from kuajing.sourcing.snapshots import OfferSnapshots
     from kuajing.stores import service
+    from kuajing.stores.repository import StoreRepository
     from kuajing.web.app import create_app
 
     settings = get_settings()
@@ -51,10 +60,19 @@ def demo(
     httpx.post(
         f"{base}/sandbox/orders/rate", params={"per_hour": orders_per_hour}, timeout=10
     ).raise_for_status()
-    with UnitOfWork(make_session_factory(make_engine(settings.database_url))) as uow:
+    factory = make_session_factory(make_engine(settings.database_url))
+    with UnitOfWork(factory) as uow:
         service.connect_sandbox(uow.session, base, httpx.get(f"{base}/sandbox/accounts", timeout=10).json())
+        account = StoreRepository(uow.session).buyer_accounts()[0]
+        with service.alibaba_client(account, get_settings()) as buyer:
+            catalog = OfferSnapshots(uow.session, buyer, now=SandboxClock(base).now())
+            rules = install_sandbox_rules(
+                uow.session, base, catalog, now=SandboxClock(base).now(), skip_every=unmapped_every
+            )
         uow.commit()
+    typer.echo(f"installed {rules} SKU mapping rules (every {unmapped_every}th listing left unmapped)")
     _start_clock(base, tick_seconds)
+    _start_loop(factory, tick_seconds)
     typer.secho(f"\n  sandbox  {base}   (state: {base}/sandbox/state)", fg="cyan")
     typer.secho(f"  kuajing  http://127.0.0.1:{port}/   ← open this page   (Ctrl-C stops both)\n", fg="green")
     try:
@@ -78,9 +96,32 @@ def _point_clients_at(base: str, sandbox: object) -> None:
             "KUAJING_1688_ACCESS_TOKEN": creds.alibaba_access_token,
             # The 5/s default protects a real 1688 app; the local sandbox can take more.
             "KUAJING_1688_CALLS_PER_SECOND": "50",
+            # The loop's decisions (cancellation window, ship-by) follow the sandbox's simulated time.
+            "KUAJING_CLOCK_URL": base,
         }
     )
     get_settings.cache_clear()
+
+
+def _start_loop(factory: sessionmaker[Session], tick_seconds: float) -> None:
+    """The order loop, as `kuajing run` would run it, on the sandbox's clock."""
+    from kuajing.jobs import run_pass
+
+    def loop() -> None:
+        settings = get_settings()
+        clock = SandboxClock(settings.clock_url)
+        while True:
+            try:
+                summary = run_pass(factory, settings, now=clock.now)
+                typer.echo(
+                    f"[loop {clock.now():%m-%d %H:%M}] orders {dict(summary.orders)} "
+                    f"purchases {dict(summary.purchases)} tracking {dict(summary.tracking)}"
+                )
+            except httpx.HTTPError:
+                return  # the sandbox has stopped: the demo is ending
+            time.sleep(tick_seconds)
+
+    threading.Thread(target=loop, name="demo-loop", daemon=True).start()
 
 
 def _start_clock(base: str, tick_seconds: float) -> None:
