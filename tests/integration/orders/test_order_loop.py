@@ -23,15 +23,23 @@ from kuajing.stores.repository import StoreRepository
 
 def _setup(sandbox: SandboxServer, database_url: str, *, skip_every: int = 0) -> Settings:
     migrate.upgrade(database_url)
-    settings = Settings(database_url=database_url, auto_buy_requires_super_factory=False,
-                        alibaba1688_calls_per_second=1000, aliexpress_calls_per_second=1000)
+    settings = Settings(
+        database_url=database_url,
+        auto_buy_requires_super_factory=False,
+        alibaba1688_calls_per_second=1000,
+        aliexpress_calls_per_second=1000,
+    )
     factory = make_session_factory(make_engine(database_url))
     with factory() as session:
-        service.connect_sandbox(session, sandbox.base_url, httpx.get(f"{sandbox.base_url}/sandbox/accounts").json())
+        service.connect_sandbox(
+            session, sandbox.base_url, httpx.get(f"{sandbox.base_url}/sandbox/accounts").json()
+        )
         account = StoreRepository(session).buyer_accounts()[0]
         with service.alibaba_client(account, settings) as buyer:
             catalog = OfferSnapshots(session, buyer, now=sandbox.world.now())
-            install_sandbox_rules(session, sandbox.base_url, catalog, now=sandbox.world.now(), skip_every=skip_every)
+            install_sandbox_rules(
+                session, sandbox.base_url, catalog, now=sandbox.world.now(), skip_every=skip_every
+            )
         session.commit()
     return settings
 
@@ -60,8 +68,9 @@ def test_paid_orders_are_bought_once_and_their_tracking_reaches_aliexpress(
         open_orders = {item.order_id for item in open_items(session)}
         for order in session.scalars(select(AeOrderRow)):
             # Every order ends fulfilled/shipped, cancelled, or in the queue with a reason: none lost.
-            assert order.state in ("fulfilled", "shipped", "cancelled", "skipped") or order.id in open_orders, (
-                order.ae_order_id, order.state)
+            assert (
+                order.state in ("fulfilled", "shipped", "cancelled", "skipped") or order.id in open_orders
+            ), (order.ae_order_id, order.state)
         assert states["fulfilled"] + states["shipped"] > 0
         assert session.scalar(select(func.count()).select_from(StateChangeRow)) > 0
         keys = list(session.scalars(select(PurchaseOrderRow.out_order_id)))

@@ -11,8 +11,8 @@ import time
 
 import httpx
 from sqlalchemy import select
+from test_order_loop import _setup  # same folder (pytest puts it on sys.path)
 
-from kuajing.config import Settings
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.jobs import run_pass
 from kuajing.orders.queue import open_items
@@ -20,20 +20,26 @@ from kuajing.orders.tables import AeOrderRow
 from kuajing.purchasing.tables import PurchaseOrderRow
 from kuajing.sandbox.server import SandboxServer
 
-from test_order_loop import _setup  # same folder (pytest puts it on sys.path)
-
 ORDERS = int(os.environ.get("KUAJING_FAULT_TEST_ORDERS", "2000"))
 METHODS = (
-    "aliexpress.solution.order.get", "aliexpress.solution.order.info.get", "aliexpress.solution.order.fulfill",
-    "aliexpress.logistics.redefining.listlogisticsservice", "product.search.queryProductDetail",
-    "alibaba.createOrder.preview", "alibaba.trade.createCrossOrder", "alibaba.trade.getBuyerOrderList",
+    "aliexpress.solution.order.get",
+    "aliexpress.solution.order.info.get",
+    "aliexpress.solution.order.fulfill",
+    "aliexpress.logistics.redefining.listlogisticsservice",
+    "product.search.queryProductDetail",
+    "alibaba.createOrder.preview",
+    "alibaba.trade.createCrossOrder",
+    "alibaba.trade.getBuyerOrderList",
     "alibaba.trade.getLogisticsInfos.buyerView",
 )
 KINDS = ("timeout_before_write", "timeout_after_write", "http_500", "throttle", "malformed")
 FAST = {  # short timeouts and back-off so the storm fits in a test run
-    "KUAJING_ALIEXPRESS_TIMEOUT_SECONDS": "0.08", "KUAJING_1688_TIMEOUT_SECONDS": "0.08",
-    "KUAJING_RETRY_BASE_DELAY_SECONDS": "0.01", "KUAJING_RETRY_MAX_DELAY_SECONDS": "0.02",
-    "KUAJING_ALIEXPRESS_CALLS_PER_SECOND": "100000", "KUAJING_1688_CALLS_PER_SECOND": "100000",
+    "KUAJING_ALIEXPRESS_TIMEOUT_SECONDS": "0.08",
+    "KUAJING_1688_TIMEOUT_SECONDS": "0.08",
+    "KUAJING_RETRY_BASE_DELAY_SECONDS": "0.01",
+    "KUAJING_RETRY_MAX_DELAY_SECONDS": "0.02",
+    "KUAJING_ALIEXPRESS_CALLS_PER_SECOND": "100000",
+    "KUAJING_1688_CALLS_PER_SECOND": "100000",
     "KUAJING_AUTO_BUY_REQUIRES_SUPER_FACTORY": "false",
 }
 
@@ -41,25 +47,37 @@ FAST = {  # short timeouts and back-off so the storm fits in a test run
 def _inject_faults(sandbox: SandboxServer) -> None:
     for method in METHODS:
         for kind in KINDS:  # five kinds at 4.4 % each: about one call in five is hit
-            httpx.post(f"{sandbox.base_url}/sandbox/faults",
-                       json={"method": method, "kind": kind, "rate": 0.044, "delay_s": 0.15}).raise_for_status()
+            httpx.post(
+                f"{sandbox.base_url}/sandbox/faults",
+                json={"method": method, "kind": kind, "rate": 0.044, "delay_s": 0.15},
+            ).raise_for_status()
     # Pushes arrive twice; nothing may come of it.
-    httpx.post(f"{sandbox.base_url}/sandbox/faults", json={"method": "*", "kind": "duplicate_push", "rate": 0.5})
+    httpx.post(
+        f"{sandbox.base_url}/sandbox/faults", json={"method": "*", "kind": "duplicate_push", "rate": 0.5}
+    )
 
 
 def _worker(sandbox: SandboxServer, database_url: str) -> subprocess.Popen[bytes]:
     env = dict(os.environ, KUAJING_DATABASE_URL=database_url, KUAJING_CLOCK_URL=sandbox.base_url, **FAST)
-    return subprocess.Popen([sys.executable, "-m", "kuajing.cli", "sync"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kuajing.cli", "sync"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_faults_and_killed_workers_lose_nothing_and_buy_nothing_twice(database_url: str) -> None:
     with SandboxServer(seed=2026) as sandbox:
         base = _setup(sandbox, database_url)
-        settings = base.model_copy(update={
-            "aliexpress_timeout_seconds": 0.08, "alibaba1688_timeout_seconds": 0.08,
-            "retry_base_delay_seconds": 0.01, "retry_max_delay_seconds": 0.02,
-        })
+        settings = base.model_copy(
+            update={
+                "aliexpress_timeout_seconds": 0.08,
+                "alibaba1688_timeout_seconds": 0.08,
+                "retry_base_delay_seconds": 0.01,
+                "retry_max_delay_seconds": 0.02,
+            }
+        )
         sandbox.world.limits["aliexpress"].calls = 0
         sandbox.world.limits["1688"].calls = 0
         factory = make_session_factory(make_engine(database_url))
@@ -78,7 +96,11 @@ def test_faults_and_killed_workers_lose_nothing_and_buy_nothing_twice(database_u
             sandbox.world.advance(hours)
             started = time.monotonic()
             summary = run_pass(factory, settings, now=sandbox.world.now, worker="main")
-            print(f"pass +{hours}h {time.monotonic() - started:.1f}s", dict(summary.purchases), dict(summary.tracking))
+            print(
+                f"pass +{hours}h {time.monotonic() - started:.1f}s",
+                dict(summary.purchases),
+                dict(summary.tracking),
+            )
 
         truth = sandbox.world.state()
         assert truth["faults_injected"], "the storm must actually have happened"
@@ -97,7 +119,8 @@ def test_faults_and_killed_workers_lose_nothing_and_buy_nothing_twice(database_u
             assert set(ours) == generated  # zero lost orders
             queued = {item.order_id for item in open_items(session)}
             unfinished = [
-                (row.ae_order_id, row.state) for row in ours.values()
+                (row.ae_order_id, row.state)
+                for row in ours.values()
                 if row.state not in ("fulfilled", "cancelled", "skipped") and row.id not in queued
             ]
             assert unfinished == []
