@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kuajing.config import Settings
 from kuajing.fulfilment.carriers import load_carrier_map
 from kuajing.fulfilment.service import track_purchase
+from kuajing.kit.errors import KuajingError
 from kuajing.kit.money import FxRate
 from kuajing.marketplaces.alibaba1688 import Alibaba1688Client
 from kuajing.marketplaces.aliexpress import AliExpressClient, LogisticsService
@@ -169,10 +170,12 @@ def _work_orders(
                     actor=f"job:route@{worker}",
                 )
                 outcome = process_order(session, order, pool.store(store), ctx)
-            except MarketplaceError as error:
+            except KuajingError as error:
+                # One order's trouble (a platform error, an illegal move) never stops the pass.
                 session.rollback()
-                outcome = "platform_error"
+                outcome = "platform_error" if isinstance(error, MarketplaceError) else "error"
                 summary.errors.append(f"order {order_id}: {error}")
+                log.warning("order %s: %s", order_id, error)
             order = repo.get(order_id)
             if order is not None:
                 repo.release(order)
@@ -226,18 +229,26 @@ def _work_purchases(
                 repo.release(order)
                 session.commit()
                 continue
-            _step_purchase(
-                session,
-                purchase,
-                order,
-                pool.buyer(account),
-                pool.store(store),
-                approved.get(store.id),
-                carrier_map,
-                moment,
-                worker,
-                summary,
-            )
+            try:
+                _step_purchase(
+                    session,
+                    purchase,
+                    order,
+                    pool.buyer(account),
+                    pool.store(store),
+                    approved.get(store.id),
+                    carrier_map,
+                    moment,
+                    worker,
+                    summary,
+                )
+            except KuajingError as error:
+                session.rollback()
+                summary.errors.append(f"purchase {purchase_id}: {error}")
+                log.warning("purchase %s: %s", purchase_id, error)
+                order = repo.get(order_id)
+                if order is None:
+                    continue
             repo.release(order)
             session.commit()
             tick("purchase", 1)
@@ -289,13 +300,16 @@ def _step_purchase(
 
 
 def _after_placement(session: Session, order: AeOrderRow, now: datetime, actor: str) -> None:
+    lines = OrderRepository(session).lines_of(order.id)
+    carried = {line.purchase_id for line in lines if line.purchase_id}
+    # A FAILED purchase whose lines moved to another supplier no longer speaks for the order.
     states = {
         row.state
         for row in session.scalars(select(PurchaseOrderRow).where(PurchaseOrderRow.order_id == order.id))
+        if row.state != PurchaseState.FAILED.value or row.id in carried
     }
     pending_lines = any(
-        line.state in ("new", "exception", "routed") and line.purchase_id is None
-        for line in OrderRepository(session).lines_of(order.id)
+        line.state in ("new", "exception", "routed") and line.purchase_id is None for line in lines
     )
     if (
         OrderState(order.state) == OrderState.BUYING

@@ -76,7 +76,9 @@ class RetryPolicy:
 
     def delay_for(self, attempt: int, error: MarketplaceError) -> float:
         if isinstance(error, ThrottledError):
-            return min(self.max_delay, max(error.retry_after, self.base_delay))
+            # A little past the announced ban: arriving exactly at its end can still be refused.
+            wait = max(error.retry_after, self.base_delay) * (1 + self.rng.uniform(0.02, 0.02 + self.jitter))
+            return min(self.max_delay, wait)
         backoff: float = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
         return backoff * (1 + self.rng.uniform(0, self.jitter))
 

@@ -294,9 +294,7 @@ def _queue_page(
     request: Request, reason: str | None, results: list[actions.ItemResult], status_code: int = 200
 ) -> HTMLResponse:
     context = _work(request, lambda session: _queue_view(session, reason))
-    context.update(
-        active="exceptions", results=results, approvable=[code.value for code in actions.APPROVABLE]
-    )
+    context.update(active="exceptions", results=results)
     return _page(request, "exceptions.html", context, status_code)
 
 
@@ -313,22 +311,24 @@ def _ids(values: list[Any]) -> list[int]:
 async def exceptions_action(request: Request, verb: str) -> HTMLResponse:
     """The queue page's forms: ``approve`` and ``cancel`` (checked rows), ``alternate`` (one line)."""
     form = await request.form()
-    reason = str(form.get("reason") or "") or None
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    return await run_in_threadpool(_exceptions_action, request, verb, values, _ids(form.getlist("ids")))
+
+
+def _exceptions_action(request: Request, verb: str, values: dict[str, str], ids: list[int]) -> HTMLResponse:
     now, actor, settings = _now(request), _actor(request), _settings(request)
 
     def job(session: Session) -> list[actions.ItemResult]:
         if verb == "approve":
-            return actions.approve_manual(session, _ids(form.getlist("ids")), now=now, actor=actor)
+            return actions.approve_manual(session, ids, now=now, actor=actor)
         if verb == "cancel":
-            return actions.cancel_lines(
-                session, exception_ids=_ids(form.getlist("ids")), now=now, actor=actor
-            )
+            return actions.cancel_lines(session, exception_ids=ids, now=now, actor=actor)
         if verb == "alternate":
-            return [_alternate(session, settings, form, now=now, actor=actor)]
+            return [_alternate(session, settings, values, now=now, actor=actor)]
         raise NotFound(f"no action {verb!r}", f"没有操作 {verb!r}")
 
-    results = await run_in_threadpool(_work, request, job)
-    return await run_in_threadpool(_queue_page, request, reason, results)
+    results = _work(request, job)
+    return _queue_page(request, values.get("reason") or None, results)
 
 
 def _alternate(

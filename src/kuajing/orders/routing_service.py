@@ -19,7 +19,7 @@ from kuajing.kit.money import Money
 from kuajing.marketplaces.aliexpress import AliExpressClient, OrderStatus
 from kuajing.marketplaces.errors import MarketplaceError
 from kuajing.orders.audit import record_change
-from kuajing.orders.exceptions import open_exception, resolve_open
+from kuajing.orders.exceptions import open_exception, resolve_exception, resolve_open
 from kuajing.orders.mapping import RuleBook
 from kuajing.orders.reasons import ReasonCode
 from kuajing.orders.repository import OrderRepository
@@ -119,6 +119,7 @@ def _route(session: Session, order: AeOrderRow, ctx: RoutingContext) -> str:
     repo = OrderRepository(session)
     to_buy: list[AeOrderLineRow] = []
     blocked = False
+    order_level_seen: set[ReasonCode] = set()
     for line in repo.lines_of(order.id):
         if line.state == "exception" and line.purchase_id is not None:
             blocked = True  # 1688 refused its purchase: a person picks another supplier or re-maps it
@@ -170,7 +171,9 @@ def _route(session: Session, order: AeOrderRow, ctx: RoutingContext) -> str:
             to_buy.append(line)
             continue
         blocked = True
+        order_level_seen.update(code for code in decision.reasons if code in ORDER_LEVEL)
         _open_line_reasons(session, order, line, decision.reasons, dict(decision.facts), ctx)
+    _close_order_level(session, order, ctx, still=order_level_seen)
     planned = _plan(session, order, to_buy, ctx)
     if blocked:
         set_order_state(
@@ -372,6 +375,16 @@ def _plan(session: Session, order: AeOrderRow, lines: list[AeOrderLineRow], ctx:
     return len(plans)
 
 
+def _close_order_level(
+    session: Session, order: AeOrderRow, ctx: RoutingContext, still: set[ReasonCode]
+) -> None:
+    """Frozen / in-dispute are about the whole order: close them once AliExpress no longer says so."""
+    for row in OrderRepository(session).open_exceptions(order.id):
+        code = ReasonCode(row.reason_code)
+        if row.line_id is None and code in ORDER_LEVEL and code not in still:
+            resolve_exception(session, row, at=ctx.now, actor=ctx.actor, resolution="no longer applies")
+
+
 def _open_after_routing(session: Session, order: AeOrderRow) -> bool:
     """Open exceptions that routing cannot clear (1688 refusals, carriers, uploads)."""
     return any(
@@ -381,9 +394,11 @@ def _open_after_routing(session: Session, order: AeOrderRow) -> bool:
 
 
 def _has_open_purchases(session: Session, order: AeOrderRow) -> bool:
+    """Any purchase still on its way (planned … shipped): the order is being bought."""
+    live = ("planned", "placing", "placed", "shipped", "needs_review")
     count = session.scalar(
         select(func.count())
         .select_from(PurchaseOrderRow)
-        .where(PurchaseOrderRow.order_id == order.id, PurchaseOrderRow.state.in_(("planned", "placing")))
+        .where(PurchaseOrderRow.order_id == order.id, PurchaseOrderRow.state.in_(live))
     )
     return bool(count)

@@ -294,7 +294,7 @@ def test_throttle_is_retried_after_the_ban_the_platform_announces() -> None:
     gateway = FakeGateway(throttled, throttled, EMPTY_PAGE)
     with make_client(gateway, sleeps=sleeps) as client:
         client.list_orders(OrderQuery())
-    assert sleeps == [3.0, 3.0]
+    assert len(sleeps) == 2 and all(3.0 < wait <= 3.0 * 1.15 for wait in sleeps)  # just past the ban
     assert len(gateway.forms) == 3
 
 
