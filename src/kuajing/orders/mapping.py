@@ -458,7 +458,7 @@ def _literal_prefix(pattern: str) -> str:
     Conservative on purpose: any alternation, group, class or escape of a letter ends the literal run,
     and a literal made optional by ``?``, ``*`` or ``{`` is dropped.
     """
-    if "|" in pattern:
+    if _has_top_level_alternation(pattern):
         return ""
     literal: list[str] = []
     index = 1 if pattern.startswith("^") else 0
@@ -473,6 +473,28 @@ def _literal_prefix(pattern: str) -> str:
         literal.append(char)
         index += 1
     return "".join(literal)
+
+
+def _has_top_level_alternation(pattern: str) -> bool:
+    """``a|b`` has no common prefix; ``AE-(S|M)`` does: only a ``|`` outside groups and classes counts."""
+    depth, in_class, index = 0, False, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif char == "|" and depth == 0:
+            return True
+        index += 1
+    return False
 
 
 class _Entry(NamedTuple):

@@ -147,15 +147,16 @@ def _route(session: Session, order: AeOrderRow, ctx: RoutingContext) -> str:
             _cancel_lines(session, order, ctx)
             return "cancelled"
         if decision.action == "buy":
-            resolve_open(
-                session,
-                order.id,
-                at=ctx.now,
-                actor=ctx.actor,
-                resolution="re-routed: can be bought",
-                codes=ROUTING_REASONS,
-                line_id=line.id,
-            )
+            if line.state != "new":  # a line never queued has nothing to close (saves a query a line)
+                resolve_open(
+                    session,
+                    order.id,
+                    at=ctx.now,
+                    actor=ctx.actor,
+                    resolution="re-routed: can be bought",
+                    codes=ROUTING_REASONS,
+                    line_id=line.id,
+                )
             if line.state != "routed":
                 record_change(
                     session,
@@ -248,15 +249,16 @@ def _open_line_reasons(
         )
     # Reasons fixed since the last look are closed: the queue shows only what is still wrong.
     stale = ROUTING_REASONS - set(reasons)
-    resolve_open(
-        session,
-        order.id,
-        at=ctx.now,
-        actor=ctx.actor,
-        resolution="no longer applies",
-        codes=frozenset(stale),
-        line_id=line.id,
-    )
+    if line.state != "new":
+        resolve_open(
+            session,
+            order.id,
+            at=ctx.now,
+            actor=ctx.actor,
+            resolution="no longer applies",
+            codes=frozenset(stale),
+            line_id=line.id,
+        )
     if line.state != "exception":
         record_change(
             session,
