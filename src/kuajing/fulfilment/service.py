@@ -187,11 +187,18 @@ def _upload(
         codes=frozenset(
             {ReasonCode.FULFIL_REFUSED, ReasonCode.CARRIER_NOT_APPROVED, ReasonCode.TRACKING_PATTERN_MISMATCH}
         ),
+        purchase_id=purchase.id,
     )
+    # Another purchase of this order may still wait for a person: the order stays in the queue then.
+    still_open = bool(OrderRepository(session).open_exceptions(order.id))
     _set_order(
         session,
         order,
-        OrderState.FULFILLED if send_type == "all" else OrderState.SHIPPED,
+        OrderState.FULFILLED
+        if send_type == "all"
+        else OrderState.EXCEPTION
+        if still_open
+        else OrderState.SHIPPED,
         now,
         actor,
         f"tracking {tracking_no} uploaded ({send_type})",

@@ -94,12 +94,15 @@ def resolve_open(
     resolution: str,
     codes: frozenset[ReasonCode] | None = None,
     line_id: int | None = None,
+    purchase_id: int | None = None,
 ) -> int:
     query = select(OrderExceptionRow).where(
         OrderExceptionRow.order_id == order_id, OrderExceptionRow.status == "open"
     )
     if line_id is not None:
         query = query.where(OrderExceptionRow.line_id == line_id)
+    if purchase_id is not None:
+        query = query.where(OrderExceptionRow.purchase_id == purchase_id)
     count = 0
     for row in session.scalars(query):
         if codes is None or ReasonCode(row.reason_code) in codes:

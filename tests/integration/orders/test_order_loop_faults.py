@@ -11,6 +11,7 @@ import time
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from test_order_loop import _setup  # same folder (pytest puts it on sys.path)
 
 from kuajing.db.engine import make_engine, make_session_factory
@@ -65,6 +66,27 @@ def _worker(sandbox: SandboxServer, database_url: str) -> subprocess.Popen[bytes
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def _explain(session: Session, unfinished: list[tuple[int, str]]) -> str:
+    """What a stuck order looks like: its lines, purchases and history, for the failure message."""
+    from kuajing.orders.repository import OrderRepository
+
+    repo, report = OrderRepository(session), []
+    for ae_order_id, _state in unfinished[:3]:
+        order = repo.by_ae_order_id(ae_order_id)
+        assert order is not None
+        report.append(f"order {ae_order_id} {order.state} {order.ae_status}")
+        report += [f"  line {ln.id} {ln.state} purchase {ln.purchase_id}" for ln in repo.lines_of(order.id)]
+        report += [
+            f"  purchase {p.id} {p.state} due {p.due_at} {p.last_error}"
+            for p in session.scalars(select(PurchaseOrderRow).where(PurchaseOrderRow.order_id == order.id))
+        ]
+        report += [
+            f"  {c.entity} {c.entity_id} {c.from_state}->{c.to_state}: {c.reason}"
+            for c in repo.history("order", order.id)
+        ]
+    return "\n".join(report)
 
 
 def test_faults_and_killed_workers_lose_nothing_and_buy_nothing_twice(database_url: str) -> None:
@@ -123,6 +145,6 @@ def test_faults_and_killed_workers_lose_nothing_and_buy_nothing_twice(database_u
                 for row in ours.values()
                 if row.state not in ("fulfilled", "cancelled", "skipped") and row.id not in queued
             ]
-            assert unfinished == []
+            assert unfinished == [], _explain(session, unfinished)
             purchases = list(session.scalars(select(PurchaseOrderRow)))
             assert len({p.alibaba_order_id for p in purchases if p.alibaba_order_id}) == truth["purchases"]
