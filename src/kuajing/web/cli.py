@@ -71,6 +71,10 @@ def demo(
             )
         uow.commit()
     typer.echo(f"installed {rules} SKU mapping rules (every {unmapped_every}th listing left unmapped)")
+    # 1688 pushes (supplier shipped, new trace step) make the loop poll that purchase at once.
+    httpx.post(
+        f"{base}/sandbox/1688/push-target", json={"url": f"http://127.0.0.1:{port}/hooks/1688"}, timeout=10
+    )
     _start_clock(base, tick_seconds)
     _start_loop(factory, tick_seconds)
     typer.secho(f"\n  sandbox  {base}   (state: {base}/sandbox/state)", fg="cyan")
