@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     # Back-off between retries of throttled or failed platform calls (both platforms).
     retry_base_delay_seconds: float = 0.5
     retry_max_delay_seconds: float = 8.0
+    retry_max_throttle_wait_seconds: float = 60.0  # a platform's announced ban is honoured up to this
 
     # AliExpress Open Platform (IOP gateway, seller side)
     aliexpress_base_url: str = "https://api-sg.aliexpress.com"

@@ -71,6 +71,8 @@ class RetryPolicy:
     base_delay: float = 0.5
     max_delay: float = 8.0
     jitter: float = 0.1
+    # The platform's announced ban is honoured up to this long (max_delay caps only our own back-off).
+    max_throttle_wait: float = 60.0
     sleep: Callable[[float], None] = field(default=time.sleep)
     rng: random.Random = field(default_factory=random.Random)
 
@@ -78,7 +80,7 @@ class RetryPolicy:
         if isinstance(error, ThrottledError):
             # A little past the announced ban: arriving exactly at its end can still be refused.
             wait = max(error.retry_after, self.base_delay) * (1 + self.rng.uniform(0.02, 0.02 + self.jitter))
-            return min(self.max_delay, wait)
+            return min(self.max_throttle_wait, wait)
         backoff: float = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
         return backoff * (1 + self.rng.uniform(0, self.jitter))
 

@@ -123,6 +123,7 @@ def retry_policy(settings: Settings, max_retries: int) -> RetryPolicy:
         max_attempts=max_retries + 1,
         base_delay=settings.retry_base_delay_seconds,
         max_delay=settings.retry_max_delay_seconds,
+        max_throttle_wait=settings.retry_max_throttle_wait_seconds,
     )
 
 

@@ -146,7 +146,7 @@ def test_throttled_call_waits_the_announced_ban_then_succeeds(sandbox: SandboxSe
         ae.list_orders(OrderQuery())
         page = ae.list_orders(OrderQuery())
     assert page.total_count == 0
-    assert waits == [1.0]
+    assert len(waits) == 1 and 1.0 < waits[0] <= 1.15  # just past the announced one-second ban
 
 
 def test_injected_throttle_is_retried_then_surfaces(sandbox: SandboxServer, client: AliExpressClient) -> None:
