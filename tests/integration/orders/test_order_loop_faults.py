@@ -1,5 +1,6 @@
 """A storm of orders (2,000 in the full run) through the loop with ~20 % injected faults on every
-method and workers killed mid-pass: no lost order, no duplicate 1688 order, and a pass after the storm changes nothing."""
+method and workers killed mid-pass: no lost order, no duplicate 1688 order, and a pass after the storm
+changes nothing."""
 
 from __future__ import annotations
 
