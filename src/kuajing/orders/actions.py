@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kuajing.orders.audit import record_change
+from kuajing.orders.audit import record_change, set_line_state
 from kuajing.orders.exceptions import resolve_exception
 from kuajing.orders.mapping import MatchKind, OfferCatalog, SkuMappingRule
 from kuajing.orders.reasons import ReasonCode
@@ -225,18 +225,15 @@ def _detach(
     )
     for row in session.scalars(query):
         resolve_exception(session, row, at=now, actor=actor, resolution="alternate supplier")
-    record_change(
+    set_line_state(
         session,
-        "line",
-        line.id,
-        line.state,
+        line,
         "exception",
         at=now,
-        reason=f"taken out of failed purchase {purchase.out_order_id}: alternate supplier",
         actor=actor,
+        reason=f"taken out of failed purchase {purchase.out_order_id}: alternate supplier",
     )
     line.purchase_id = None
-    line.state = "exception"
 
 
 # --- cancel --------------------------------------------------------------------------------------
@@ -317,8 +314,7 @@ def _cancel(
             return _error(item_id, error.message_zh, error.message_en)
     reason = f"cancelled by {actor}"
     for line in to_cancel:
-        record_change(session, "line", line.id, line.state, "cancelled", at=now, reason=reason, actor=actor)
-        line.state = "cancelled"
+        set_line_state(session, line, "cancelled", at=now, actor=actor, reason=reason)
     for row in OrderRepository(session).open_exceptions(order.id):
         if row.line_id is None and still_live:
             continue  # an order-level reason still concerns the lines that are left

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from kuajing.orders.tables import StateChangeRow
+from kuajing.orders.tables import AeOrderLineRow, StateChangeRow
 
 
 def record_change(
@@ -31,3 +31,11 @@ def record_change(
             actor=actor,
         )
     )
+
+
+def set_line_state(
+    session: Session, line: AeOrderLineRow, target: str, *, at: datetime, actor: str, reason: str
+) -> None:
+    """The one way an order line changes state (new, routed, exception, purchased, cancelled): recorded."""
+    record_change(session, "line", line.id, line.state, target, at=at, reason=reason, actor=actor)
+    line.state = target

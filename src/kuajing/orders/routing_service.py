@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from kuajing.kit.money import Money
 from kuajing.marketplaces.aliexpress import AliExpressClient, OrderStatus
 from kuajing.marketplaces.errors import MarketplaceError
-from kuajing.orders.audit import record_change
+from kuajing.orders.audit import record_change, set_line_state
 from kuajing.orders.exceptions import open_exception, resolve_exception, resolve_open
 from kuajing.orders.mapping import RuleBook
 from kuajing.orders.reasons import ReasonCode
@@ -101,17 +101,14 @@ def process_order(session: Session, order: AeOrderRow, client: AliExpressClient,
 def _cancel_lines(session: Session, order: AeOrderRow, ctx: RoutingContext) -> None:
     for line in OrderRepository(session).lines_of(order.id):
         if line.state in ("new", "exception"):
-            record_change(
+            set_line_state(
                 session,
-                "line",
-                line.id,
-                line.state,
+                line,
                 "cancelled",
                 at=ctx.now,
                 actor=ctx.actor,
                 reason="order cancelled before purchase",
             )
-            line.state = "cancelled"
     resolve_open(session, order.id, at=ctx.now, actor=ctx.actor, resolution="order cancelled")
 
 
@@ -158,17 +155,14 @@ def _route(session: Session, order: AeOrderRow, ctx: RoutingContext) -> str:
                     line_id=line.id,
                 )
             if line.state != "routed":
-                record_change(
+                set_line_state(
                     session,
-                    "line",
-                    line.id,
-                    line.state,
+                    line,
                     "routed",
                     at=ctx.now,
                     actor=ctx.actor,
                     reason=f"buy {line.buy_quantity} × {line.offer_id}/{line.spec_id}",
                 )
-                line.state = "routed"
             to_buy.append(line)
             continue
         blocked = True
@@ -260,17 +254,14 @@ def _open_line_reasons(
             line_id=line.id,
         )
     if line.state != "exception":
-        record_change(
+        set_line_state(
             session,
-            "line",
-            line.id,
-            line.state,
+            line,
             "exception",
             at=ctx.now,
             actor=ctx.actor,
             reason=", ".join(code.value for code in reasons),
         )
-        line.state = "exception"
 
 
 def _line_facts(order: AeOrderRow, line: AeOrderLineRow, ctx: RoutingContext) -> LineFacts:

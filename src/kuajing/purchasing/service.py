@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from kuajing.marketplaces.alibaba1688 import Alibaba1688Client, CargoItem, DeliveryAddress
 from kuajing.marketplaces.errors import BusinessError, MarketplaceError, PlatformError
-from kuajing.orders.audit import record_change
+from kuajing.orders.audit import record_change, set_line_state
 from kuajing.orders.exceptions import open_exception
 from kuajing.orders.reasons import ReasonCode
 from kuajing.orders.repository import OrderRepository
@@ -231,17 +231,9 @@ def _record_placed(
     repo = OrderRepository(session)
     for line in repo.lines_of(purchase.order_id):
         if line.purchase_id == purchase.id and line.state != "purchased":
-            record_change(
-                session,
-                "line",
-                line.id,
-                line.state,
-                "purchased",
-                at=now,
-                reason=f"in 1688 order {alibaba_order_id}",
-                actor=actor,
+            set_line_state(
+                session, line, "purchased", at=now, reason=f"in 1688 order {alibaba_order_id}", actor=actor
             )
-            line.state = "purchased"
 
 
 def _refused(
@@ -280,10 +272,7 @@ def _refused(
                     "sku_code": line.sku_code or "",
                 },
             )
-            record_change(
-                session, "line", line.id, line.state, "exception", at=now, reason=code.value, actor=actor
-            )
-            line.state = "exception"
+            set_line_state(session, line, "exception", at=now, actor=actor, reason=code.value)
     return PlacementOutcome(PurchaseState.FAILED, error=str(error))
 
 
