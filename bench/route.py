@@ -3,9 +3,9 @@
 A fresh SQLite database gets one store, 500 offer snapshots, 2,000 SKU mapping rules (exact, prefix
 and regex) and ORDERS orders in state READY, one line each (a few per cent unmapped or from
 suppliers the default policy does not buy from: those take the exception path). The timed part
-runs the product's own ``routing_service.process_order`` on every order — rule book look-up,
-offer snapshots from the database (no 1688 client), ``routing.decide``, ``plan_purchases``,
-purchase rows, line updates and audit rows — committing one session per BATCH orders.
+runs the job's own ``jobs.route_ready`` on every order — lease claim, rule book look-up, offer
+snapshots from the database (no 1688 client), ``routing.decide``, ``plan_purchases``, purchase
+rows, exception rows, line and order updates, audit rows, lease release — one commit per batch.
 The floor, in the same run, is one bulk INSERT of ORDERS purchase rows (executemany, one
 transaction) into a second fresh database that holds the same orders (the foreign key is checked
 in both). Prints JSON: orders/s, floor rows/s and their ratio.
@@ -24,7 +24,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import SAWarning
@@ -33,9 +33,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from kuajing.config import Settings
 from kuajing.db import migrate
 from kuajing.db.engine import make_engine, make_session_factory
-from kuajing.jobs import routing_policy
-from kuajing.marketplaces.aliexpress import AliExpressClient
-from kuajing.orders.routing_service import RoutingContext, process_order
+from kuajing.jobs import ROUTE_BATCH, route_ready, routing_policy
+from kuajing.orders.routing_service import RoutingContext
 from kuajing.orders.rules_store import load_rulebook
 from kuajing.orders.tables import AeOrderLineRow, AeOrderRow, SkuMappingRuleRow, StateChangeRow
 from kuajing.purchasing.tables import PurchaseOrderRow
@@ -46,9 +45,8 @@ from kuajing.stores.tables import AliExpressStore
 ORDERS = 100_000
 OFFERS = 500
 SPECS_PER_OFFER = 4
-BATCH = 1_000
-# The per-order path runs at a few hundred orders/s on a 2-core machine: routing stops after the
-# batch that crosses this budget, and "orders" in the JSON says how many were routed.
+CHUNK = 10_000  # orders handed to route_ready at a time (it commits every ROUTE_BATCH)
+# Routing stops after the chunk that crosses this budget; "orders" in the JSON says how many were routed.
 ROUTE_BUDGET_S = 120.0
 SEED = 1688
 FIRST_OFFER_ID = 600_000_000_000
@@ -257,37 +255,36 @@ def _fresh_db(path: Path, count: int, *, with_catalog: bool) -> sessionmaker[Ses
 def route_all(
     factory: sessionmaker[Session], count: int, budget_s: float = float("inf")
 ) -> tuple[int, float, Counter[str]]:
-    """READY orders through ``process_order``, BATCH orders to a session and a commit, until every
-    order is routed or ``budget_s`` has passed (whole batches only); returns (orders, seconds, outcomes)."""
+    """READY orders through the job's ``route_ready`` (claim, set-based routing, release; one commit
+    per ROUTE_BATCH), CHUNK orders a call, until every order is routed or ``budget_s`` has passed."""
     settings = Settings()
     outcomes: Counter[str] = Counter()
-    # READY orders never call AliExpress (the re-read happens on NEW → READY): no client needed.
-    no_client = cast(AliExpressClient, None)
+    errors: list[str] = []
     start = time.perf_counter()
     with factory() as session:
         rulebook = load_rulebook(session)
+
+    def make_context(session: Session, store_id: int, moment: datetime) -> RoutingContext:
+        return RoutingContext(
+            rulebook=rulebook,
+            snapshots=OfferSnapshots(session, None, now=moment),  # no 1688 client: the stored snapshots
+            policy=routing_policy(settings, moment),
+            buy_after=timedelta(minutes=settings.buy_after_minutes),
+            now=moment,
+            actor="bench:route",
+        )
+
     routed = 0
-    for first in range(1, count + 1, BATCH):
+    for first in range(1, count + 1, CHUNK):
         if time.perf_counter() - start > budget_s:
             break
-        with factory() as session:
-            orders = session.scalars(
-                select(AeOrderRow)
-                .where(AeOrderRow.id.between(first, first + BATCH - 1))
-                .order_by(AeOrderRow.id)
-            ).all()
-            ctx = RoutingContext(
-                rulebook=rulebook,
-                snapshots=OfferSnapshots(session, None, now=NOW),
-                policy=routing_policy(settings, NOW),
-                buy_after=timedelta(minutes=settings.buy_after_minutes),
-                now=NOW,
-                actor="bench:route",
-            )
-            for order in orders:
-                outcomes[process_order(session, order, no_client, ctx)] += 1
-            session.commit()
-            routed += len(orders)
+        ids = list(range(first, min(first + CHUNK, count + 1)))
+        outcomes.update(
+            route_ready(factory, 1, ids, make_context, now=lambda: NOW, worker="bench", errors=errors)
+        )
+        routed += len(ids)
+    if errors:
+        raise SystemExit(f"routing errors: {errors[:5]}")
     return routed, time.perf_counter() - start, outcomes
 
 
@@ -370,7 +367,7 @@ def main() -> None:
         "build_seconds": round(build_s, 2),
         "outcomes": dict(outcomes),
         "audit_rows": audit_rows,
-        "batch": BATCH,
+        "batch": ROUTE_BATCH,
         "route_budget_s": budget_s,
     }
     print(json.dumps(result, indent=2))

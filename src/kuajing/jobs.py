@@ -11,12 +11,13 @@ import logging
 import os
 import socket
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kuajing.config import Settings
@@ -27,9 +28,11 @@ from kuajing.kit.money import FxRate
 from kuajing.marketplaces.alibaba1688 import Alibaba1688Client
 from kuajing.marketplaces.aliexpress import AliExpressClient, LogisticsService
 from kuajing.marketplaces.errors import MarketplaceError
+from kuajing.orders.mapping import RuleBook
 from kuajing.orders.repository import OrderRepository
 from kuajing.orders.routing import RoutingPolicy
-from kuajing.orders.routing_service import RoutingContext, process_order
+from kuajing.orders.routing_batch import route_fresh
+from kuajing.orders.routing_service import RoutingContext, reread_before_buying, route_order
 from kuajing.orders.rules_store import load_rulebook
 from kuajing.orders.sync import SyncResult, SyncSettings, set_order_state, sync_store
 from kuajing.orders.tables import AeOrderRow
@@ -43,7 +46,7 @@ from kuajing.stores.tables import AliExpressStore
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
-BATCH = 500
+ROUTE_BATCH = 5_000  # READY orders routed under one lease and one commit
 
 
 def worker_name() -> str:
@@ -133,55 +136,146 @@ def _work_orders(
     summary: PassSummary,
     tick: Callable[[str, int], None],
 ) -> None:
+    """NEW orders are re-read one by one (an AliExpress call each); READY ones are routed in batches."""
     with factory() as session:
         due = [
-            row.id
+            (row.id, OrderState(row.state), row.store_id)
             for row in OrderRepository(session).due_orders(
                 [OrderState.NEW, OrderState.READY, OrderState.EXCEPTION], now(), limit=100_000
             )
         ]
         rulebook = load_rulebook(session)
-    for order_id in due:
+    make_context = _context_maker(settings, rulebook, pool, worker)
+
+    def reread(session: Session, order: AeOrderRow, ctx: RoutingContext) -> str:
+        store = session.get(AliExpressStore, order.store_id)
+        assert store is not None  # a foreign key
+        return reread_before_buying(session, order, pool.store(store), ctx)
+
+    ready: dict[int, list[int]] = {}
+    for order_id, state, store_id in due:
+        if state == OrderState.READY:
+            ready.setdefault(store_id, []).append(order_id)
+            continue
+        step = reread if state == OrderState.NEW else route_order
+        outcome = one_order(
+            factory, order_id, step, make_context, now=now, worker=worker, errors=summary.errors
+        )
+        if outcome == "ready":  # the window is over and AliExpress still says paid: route it below
+            ready.setdefault(store_id, []).append(order_id)
+            continue
+        summary.orders[outcome] += 1
+        tick("route", 1)
+    for store_id, order_ids in ready.items():
+        outcomes = route_ready(
+            factory, store_id, order_ids, make_context, now=now, worker=worker, errors=summary.errors
+        )
+        summary.orders.update(outcomes)
+        tick("route", len(order_ids))
+
+
+ContextMaker = Callable[[Session, int, datetime], RoutingContext]  # (session, store id, now)
+OrderStep = Callable[[Session, AeOrderRow, RoutingContext], str]
+
+
+def _context_maker(settings: Settings, rulebook: RuleBook, pool: ClientPool, worker: str) -> ContextMaker:
+    def make(session: Session, store_id: int, moment: datetime) -> RoutingContext:
+        store = session.get(AliExpressStore, store_id)
+        account = (
+            StoreRepository(session).buyer_account(store.buyer_account_id)
+            if store is not None and store.buyer_account_id
+            else None
+        )
+        return RoutingContext(
+            rulebook=rulebook,
+            # Offers older than a few minutes are read again from 1688 through the store's account.
+            snapshots=OfferSnapshots(session, pool.buyer(account) if account else None, now=moment),
+            policy=routing_policy(settings, moment),
+            buy_after=timedelta(minutes=settings.buy_after_minutes),
+            now=moment,
+            actor=f"job:route@{worker}",
+        )
+
+    return make
+
+
+def one_order(
+    factory: sessionmaker[Session],
+    order_id: int,
+    step: OrderStep,
+    make_context: ContextMaker,
+    *,
+    now: Callable[[], datetime],
+    worker: str,
+    errors: list[str],
+) -> str:
+    """One step for one order under its lease; one order's trouble never stops the pass."""
+    with factory() as session:
+        repo = OrderRepository(session)
+        moment = now()
+        if not repo.claim(order_id, worker, moment, moment + LEASE):
+            return "leased_elsewhere"
+        session.commit()
+        order = repo.get(order_id)
+        assert order is not None
+        try:
+            outcome = step(session, order, make_context(session, order.store_id, moment))
+        except KuajingError as error:  # a platform error, an illegal move
+            session.rollback()
+            outcome = "platform_error" if isinstance(error, MarketplaceError) else "error"
+            errors.append(f"order {order_id}: {error}")
+            log.warning("order %s: %s", order_id, error)
+        order = repo.get(order_id)
+        if order is not None:
+            repo.release(order)
+        session.commit()
+        return outcome
+
+
+def route_ready(
+    factory: sessionmaker[Session],
+    store_id: int,
+    order_ids: Sequence[int],
+    make_context: ContextMaker,
+    *,
+    now: Callable[[], datetime],
+    worker: str,
+    errors: list[str],
+) -> Counter[str]:
+    """Route one store's READY orders, ROUTE_BATCH at a time under one lease and one commit.
+
+    Fresh orders take the set-based path (``routing_batch.route_fresh``); those it hands back
+    (history, a cancelled order, trouble) are routed one at a time. A database error in a batch's
+    writes rolls the batch back whole and routes its orders one at a time.
+    """
+    outcomes: Counter[str] = Counter()
+    for start in range(0, len(order_ids), ROUTE_BATCH):
+        chunk = order_ids[start : start + ROUTE_BATCH]
         with factory() as session:
             repo = OrderRepository(session)
             moment = now()
-            if not repo.claim(order_id, worker, moment, moment + LEASE):
-                summary.orders["leased_elsewhere"] += 1
-                continue
+            claimed = repo.claim_many(chunk, worker, moment, moment + LEASE)
             session.commit()
-            order = repo.get(order_id)
-            assert order is not None
-            store = session.get(AliExpressStore, order.store_id)
-            account = (
-                StoreRepository(session).buyer_account(store.buyer_account_id)
-                if store and store.buyer_account_id
-                else None
-            )
-            if store is None:
-                continue
-            buyer = pool.buyer(account) if account is not None else None
+            outcomes["leased_elsewhere"] += len(chunk) - len(claimed)
             try:
-                ctx = RoutingContext(
-                    rulebook=rulebook,
-                    snapshots=OfferSnapshots(session, buyer, now=moment),
-                    policy=routing_policy(settings, moment),
-                    buy_after=timedelta(minutes=settings.buy_after_minutes),
-                    now=moment,
-                    actor=f"job:route@{worker}",
-                )
-                outcome = process_order(session, order, pool.store(store), ctx)
-            except KuajingError as error:
-                # One order's trouble (a platform error, an illegal move) never stops the pass.
+                result = route_fresh(session, claimed, make_context(session, store_id, moment))
+                session.commit()
+                outcomes.update(result.outcomes)
+                handed_back = list(result.handed_back)
+            except OperationalError as error:
                 session.rollback()
-                outcome = "platform_error" if isinstance(error, MarketplaceError) else "error"
-                summary.errors.append(f"order {order_id}: {error}")
-                log.warning("order %s: %s", order_id, error)
-            order = repo.get(order_id)
-            if order is not None:
-                repo.release(order)
+                log.warning(
+                    "batch of %d orders rolled back, routing them one by one: %s", len(claimed), error
+                )
+                handed_back = claimed
+            repo.release_many(claimed, worker)
             session.commit()
-            summary.orders[outcome] += 1
-            tick("route", 1)
+        for order_id in handed_back:
+            step_outcome = one_order(
+                factory, order_id, route_order, make_context, now=now, worker=worker, errors=errors
+            )
+            outcomes[step_outcome] += 1
+    return outcomes
 
 
 def _work_purchases(

@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from kuajing.orders.tables import AeOrderLineRow, StateChangeRow
+
+
+def change_values(
+    entity: str,
+    entity_id: int,
+    from_state: str | None,
+    to_state: str,
+    *,
+    at: datetime,
+    reason: str,
+    actor: str,
+) -> dict[str, Any]:
+    """One audit row's columns (the batch router inserts many at once)."""
+    return {
+        "entity": entity,
+        "entity_id": entity_id,
+        "from_state": from_state,
+        "to_state": to_state,
+        "at": at,
+        "reason": reason[:2000],
+        "actor": actor,
+    }
 
 
 def record_change(
@@ -22,13 +45,7 @@ def record_change(
 ) -> None:
     session.add(
         StateChangeRow(
-            entity=entity,
-            entity_id=entity_id,
-            from_state=from_state,
-            to_state=to_state,
-            at=at,
-            reason=reason[:2000],
-            actor=actor,
+            **change_values(entity, entity_id, from_state, to_state, at=at, reason=reason, actor=actor)
         )
     )
 

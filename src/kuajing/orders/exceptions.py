@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,42 +37,55 @@ def open_exception(
             else OrderExceptionRow.purchase_id == purchase_id,
         )
     ).first()
-    text = describe(code, **dict(facts or {}))
-    plain_facts = {key: str(value) for key, value in (facts or {}).items()}
+    values = exception_values(
+        order_id=order_id, line_id=line_id, purchase_id=purchase_id, code=code, at=at, facts=facts
+    )
     if existing is not None:
         existing.message_zh, existing.message_en, existing.facts = (
-            text.message_zh,
-            text.message_en,
-            plain_facts,
+            values["message_zh"],
+            values["message_en"],
+            values["facts"],
         )
         return existing
-    row = OrderExceptionRow(
-        order_id=order_id,
-        line_id=line_id,
-        purchase_id=purchase_id,
-        reason_code=code.value,
-        message_zh=text.message_zh,
-        message_en=text.message_en,
-        action=text.fix,
-        facts=plain_facts,
-        status="open",
-        opened_at=at,
-        resolved_at=None,
-        resolution=None,
-    )
+    row = OrderExceptionRow(**values)
     session.add(row)
     session.flush()
     record_change(
-        session,
-        "exception",
-        row.id,
-        None,
-        "open",
-        at=at,
-        reason=f"{code.value}: {text.message_en}",
-        actor=actor,
+        session, "exception", row.id, None, "open", at=at, reason=opened_reason(values), actor=actor
     )
     return row
+
+
+def exception_values(
+    *,
+    order_id: int,
+    line_id: int | None,
+    purchase_id: int | None,
+    code: ReasonCode,
+    at: datetime,
+    facts: Mapping[str, object] | None,
+) -> dict[str, Any]:
+    """A new open exception's columns: the reason's messages filled with the facts (stored as text)."""
+    text = describe(code, **dict(facts or {}))
+    return {
+        "order_id": order_id,
+        "line_id": line_id,
+        "purchase_id": purchase_id,
+        "reason_code": code.value,
+        "message_zh": text.message_zh,
+        "message_en": text.message_en,
+        "action": text.fix,
+        "facts": {key: str(value) for key, value in (facts or {}).items()},
+        "status": "open",
+        "opened_at": at,
+        "resolved_at": None,
+        "resolution": None,
+    }
+
+
+def opened_reason(values: Mapping[str, Any]) -> str:
+    """The audit reason for opening an exception: its code and English message."""
+    return f"{values['reason_code']}: {values['message_en']}"
 
 
 def resolve_exception(

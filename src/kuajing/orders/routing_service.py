@@ -9,10 +9,13 @@ be bought automatically go to the exception queue with every reason at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, String, Table, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from kuajing.kit.money import Money
@@ -20,7 +23,7 @@ from kuajing.marketplaces.aliexpress import AliExpressClient, OrderStatus
 from kuajing.marketplaces.errors import MarketplaceError
 from kuajing.orders.audit import record_change, set_line_state
 from kuajing.orders.exceptions import open_exception, resolve_exception, resolve_open
-from kuajing.orders.mapping import RuleBook
+from kuajing.orders.mapping import MappingTarget, RuleBook
 from kuajing.orders.reasons import ReasonCode
 from kuajing.orders.repository import OrderRepository
 from kuajing.orders.routing import (
@@ -32,9 +35,9 @@ from kuajing.orders.routing import (
     SupplierFacts,
     decide,
 )
-from kuajing.orders.sync import _apply_detail, set_order_state
+from kuajing.orders.sync import apply_detail, set_order_state
 from kuajing.orders.tables import AeOrderLineRow, AeOrderRow, OrderExceptionRow
-from kuajing.purchasing.model import OrderState, PlannedLine, plan_purchases
+from kuajing.purchasing.model import OrderState, PlannedLine, PurchasePlan, plan_purchases
 from kuajing.purchasing.tables import PurchaseOrderRow
 from kuajing.sourcing.snapshots import OfferSnapshots
 
@@ -58,41 +61,68 @@ class RoutingContext:
     buy_after: timedelta
     now: datetime
     actor: str
+    facts: FactsMemo = field(default_factory=lambda: FactsMemo(), compare=False, repr=False)
+
+
+@dataclass
+class FactsMemo:
+    """Facts shared by many lines in one pass, built once (a batch maps 5,000 lines to ~500 specs)."""
+
+    mapped: dict[MappingTarget, MappingFacts] = field(default_factory=dict)
+    suppliers: dict[int, SupplierFacts | None] = field(default_factory=dict)  # by offer id
+    prices: dict[tuple[int, str], Money | None] = field(default_factory=dict)  # (offer, spec) → CNY
 
 
 def process_order(session: Session, order: AeOrderRow, client: AliExpressClient, ctx: RoutingContext) -> str:
     """One step for a due order; returns what happened (for the pass summary)."""
-    state = OrderState(order.state)
-    if state == OrderState.NEW:
-        if order.paid_at is None or order.paid_at + ctx.buy_after > ctx.now:
-            order.due_at = (order.paid_at + ctx.buy_after) if order.paid_at else ctx.now + ctx.buy_after
-            return "waiting"
-        try:
-            detail = client.get_order(order.ae_order_id)
-        except MarketplaceError:
-            order.due_at = ctx.now + timedelta(minutes=2)
-            return "reread_failed"
-        _apply_detail(order, detail)
-        order.ae_status = detail.status.value
-        if detail.status in (OrderStatus.IN_CANCEL, OrderStatus.FINISH):
-            set_order_state(
-                session,
-                order,
-                OrderState.CANCELLED,
-                at=ctx.now,
-                actor=ctx.actor,
-                reason=f"re-read before buying: {detail.status.value}",
-            )
-            _cancel_lines(session, order, ctx)
-            return "cancelled"
+    if OrderState(order.state) == OrderState.NEW:
+        outcome = reread_before_buying(session, order, client, ctx)
+        if outcome != "ready":
+            return outcome
+    return route_order(session, order, ctx)
+
+
+def reread_before_buying(
+    session: Session, order: AeOrderRow, client: AliExpressClient, ctx: RoutingContext
+) -> str:
+    """NEW → READY once the cancellation window has passed and AliExpress still says "paid".
+
+    Returns "waiting" (window not over), "reread_failed" (try again in 2 min), "cancelled" or "ready".
+    """
+    if order.paid_at is None or order.paid_at + ctx.buy_after > ctx.now:
+        order.due_at = (order.paid_at + ctx.buy_after) if order.paid_at else ctx.now + ctx.buy_after
+        return "waiting"
+    try:
+        detail = client.get_order(order.ae_order_id)
+    except MarketplaceError:
+        order.due_at = ctx.now + timedelta(minutes=2)
+        return "reread_failed"
+    apply_detail(order, detail)
+    order.ae_status = detail.status.value
+    if detail.status in (OrderStatus.IN_CANCEL, OrderStatus.FINISH):
         set_order_state(
             session,
             order,
-            OrderState.READY,
+            OrderState.CANCELLED,
             at=ctx.now,
             actor=ctx.actor,
-            reason=f"cancellation window of {ctx.buy_after} passed; re-read: {detail.status.value}",
+            reason=f"re-read before buying: {detail.status.value}",
         )
+        _cancel_lines(session, order, ctx)
+        return "cancelled"
+    set_order_state(
+        session,
+        order,
+        OrderState.READY,
+        at=ctx.now,
+        actor=ctx.actor,
+        reason=f"cancellation window of {ctx.buy_after} passed; re-read: {detail.status.value}",
+    )
+    return "ready"
+
+
+def route_order(session: Session, order: AeOrderRow, ctx: RoutingContext) -> str:
+    """Route a READY or EXCEPTION order's lines, one order at a time through the ORM (any history)."""
     if OrderState(order.state) in (OrderState.READY, OrderState.EXCEPTION):
         return _route(session, order, ctx)
     return "nothing_to_do"
@@ -161,7 +191,7 @@ def _route(session: Session, order: AeOrderRow, ctx: RoutingContext) -> str:
                     "routed",
                     at=ctx.now,
                     actor=ctx.actor,
-                    reason=f"buy {line.buy_quantity} × {line.offer_id}/{line.spec_id}",
+                    reason=routed_reason(line.buy_quantity, line.offer_id, line.spec_id),
                 )
             to_buy.append(line)
             continue
@@ -228,9 +258,7 @@ def _open_line_reasons(
     facts: dict[str, str],
     ctx: RoutingContext,
 ) -> None:
-    facts.setdefault("sku", line.sku_code or "")
-    facts.setdefault("sku_code", line.sku_code or "")
-    facts.setdefault("country", order.country or "")
+    facts = reason_facts(order, line, facts)
     for code in reasons:
         open_exception(
             session,
@@ -260,25 +288,88 @@ def _open_line_reasons(
             "exception",
             at=ctx.now,
             actor=ctx.actor,
-            reason=", ".join(code.value for code in reasons),
+            reason=exception_reason(reasons),
         )
 
 
-def _line_facts(order: AeOrderRow, line: AeOrderLineRow, ctx: RoutingContext) -> LineFacts:
+class OrderView(Protocol):
+    """What routing reads of an order: an ``AeOrderRow`` or a Core row with the same columns."""
+
+    @property
+    def store_id(self) -> int: ...
+    @property
+    def ae_status(self) -> str: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def province(self) -> str | None: ...
+    @property
+    def city(self) -> str | None: ...
+    @property
+    def district(self) -> str | None: ...
+    @property
+    def street(self) -> str | None: ...
+    @property
+    def address_line(self) -> str | None: ...
+    @property
+    def zip(self) -> str | None: ...
+    @property
+    def contact(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+
+
+class LineView(Protocol):
+    """What routing reads of an order line: an ``AeOrderLineRow`` or a Core row."""
+
+    @property
+    def sku_code(self) -> str | None: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def unit_price(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLine:
+    """A line's routing facts plus what its mapping resolved to (stored on the line either way)."""
+
+    facts: LineFacts
+    target: MappingTarget | None
+    supplier_member_id: str | None
+
+    @property
+    def buy_quantity(self) -> int | None:
+        return None if self.target is None else self.facts.quantity * self.target.quantity_multiplier
+
+
+def resolve_line(order: OrderView, line: LineView, ctx: RoutingContext) -> ResolvedLine:
+    """Mapping rule → offer snapshot → the facts ``routing.decide`` needs (may read 1688 once per offer)."""
     target = ctx.rulebook.resolve(line.sku_code or "", order.store_id) if line.sku_code else None
-    mapped = offer = spec = None
+    mapped = offer = spec = supplier = price = None
+    memo = ctx.facts
     if target is not None:
-        mapped = MappingFacts(
-            str(target.offer_id), target.spec_id, target.quantity_multiplier, target.unit_cost
-        )
+        if (mapped := memo.mapped.get(target)) is None:
+            mapped = memo.mapped[target] = MappingFacts(
+                str(target.offer_id), target.spec_id, target.quantity_multiplier, target.unit_cost
+            )
         offer = ctx.snapshots.get(target.offer_id)
-        spec = ctx.snapshots.spec(target.offer_id, target.spec_id) if offer is not None else None
-        line.offer_id, line.spec_id = target.offer_id, target.spec_id
-        line.buy_quantity = line.quantity * target.quantity_multiplier
-        line.rule_id = target.rule_id
-        line.supplier_member_id = offer.supplier_member_id if offer is not None else None
-    price = spec.consign_price or spec.price if spec is not None else None
-    return LineFacts(
+        if offer is not None:
+            spec = ctx.snapshots.spec(target.offer_id, target.spec_id)
+            if target.offer_id not in memo.suppliers:
+                memo.suppliers[target.offer_id] = SupplierFacts(
+                    offer.supplier_member_id, offer.trust_pass, offer.super_factory
+                )
+            supplier = memo.suppliers[target.offer_id]
+        if spec is not None:
+            key = (target.offer_id, target.spec_id)
+            if key not in memo.prices:
+                amount = spec.consign_price or spec.price
+                memo.prices[key] = Money(amount, "CNY") if amount is not None else None
+            price = memo.prices[key]
+    facts = LineFacts(
         order_status=order.ae_status,
         frozen=order.ae_status == OrderStatus.IN_FROZEN.value,
         in_issue=order.ae_status == OrderStatus.IN_ISSUE.value,
@@ -289,10 +380,8 @@ def _line_facts(order: AeOrderRow, line: AeOrderLineRow, ctx: RoutingContext) ->
         offer_available=offer is not None and offer.status == "published",
         spec_available=spec is not None,
         stock=spec.stock if spec is not None else None,
-        current_unit_price=Money(price, "CNY") if price is not None else None,
-        supplier=SupplierFacts(offer.supplier_member_id, offer.trust_pass, offer.super_factory)
-        if offer is not None
-        else None,
+        current_unit_price=price,
+        supplier=supplier,
         destination_country=order.country or "",
         address=AddressFacts(
             province=order.province,
@@ -305,6 +394,26 @@ def _line_facts(order: AeOrderRow, line: AeOrderLineRow, ctx: RoutingContext) ->
             phone=order.phone,
         ),
     )
+    return ResolvedLine(facts, target, offer.supplier_member_id if offer is not None else None)
+
+
+def _line_facts(order: AeOrderRow, line: AeOrderLineRow, ctx: RoutingContext) -> LineFacts:
+    resolved = resolve_line(order, line, ctx)
+    if (target := resolved.target) is not None:
+        line.offer_id, line.spec_id = target.offer_id, target.spec_id
+        line.buy_quantity = resolved.buy_quantity
+        line.rule_id = target.rule_id
+        line.supplier_member_id = resolved.supplier_member_id
+    return resolved.facts
+
+
+def reason_facts(order: OrderView, line: LineView, facts: Mapping[str, str]) -> dict[str, str]:
+    """The decision's facts plus what every queue message may name (SKU, destination)."""
+    merged = dict(facts)
+    merged.setdefault("sku", line.sku_code or "")
+    merged.setdefault("sku_code", line.sku_code or "")
+    merged.setdefault("country", order.country or "")
+    return merged
 
 
 def _plan(session: Session, order: AeOrderRow, lines: list[AeOrderLineRow], ctx: RoutingContext) -> int:
@@ -332,25 +441,7 @@ def _plan(session: Session, order: AeOrderRow, lines: list[AeOrderLineRow], ctx:
     )
     by_id = {str(line.id): line for line in lines}
     for plan in plans:
-        purchase = PurchaseOrderRow(
-            order_id=order.id,
-            out_order_id=plan.out_order_id,
-            supplier_member_id=plan.supplier_member_id,
-            state="planned",
-            created_at=ctx.now,
-            due_at=ctx.now,
-            attempts=0,
-            currency="CNY",
-            cargo=[
-                {
-                    "offer_id": item.offer_id,
-                    "spec_id": item.spec_id,
-                    "quantity": item.quantity,
-                    "line_ids": list(item.line_ids),
-                }
-                for item in plan.cargo
-            ],
-        )
+        purchase = PurchaseOrderRow(**planned_purchase_values(order.id, plan, ctx.now))
         session.add(purchase)
         session.flush()
         record_change(
@@ -361,11 +452,71 @@ def _plan(session: Session, order: AeOrderRow, lines: list[AeOrderLineRow], ctx:
             "planned",
             at=ctx.now,
             actor=ctx.actor,
-            reason=f"planned as {plan.out_order_id} for supplier {plan.supplier_member_id}",
+            reason=planned_reason(plan),
         )
         for line_id in plan.line_ids:
             by_id[line_id].purchase_id = purchase.id
     return len(plans)
+
+
+def planned_purchase_values(order_id: int, plan: PurchasePlan, now: datetime) -> dict[str, Any]:
+    """A planned purchase's columns: stored with its key before anything is sent to 1688."""
+    return {
+        "order_id": order_id,
+        "out_order_id": plan.out_order_id,
+        "supplier_member_id": plan.supplier_member_id,
+        "state": "planned",
+        "created_at": now,
+        "due_at": now,
+        "attempts": 0,
+        "currency": "CNY",
+        "cargo": [
+            {
+                "offer_id": item.offer_id,
+                "spec_id": item.spec_id,
+                "quantity": item.quantity,
+                "line_ids": list(item.line_ids),
+            }
+            for item in plan.cargo
+        ],
+    }
+
+
+def routed_reason(buy_quantity: int | None, offer_id: int | None, spec_id: str | None) -> str:
+    return f"buy {buy_quantity} × {offer_id}/{spec_id}"
+
+
+def planned_reason(plan: PurchasePlan) -> str:
+    return f"planned as {plan.out_order_id} for supplier {plan.supplier_member_id}"
+
+
+# The same two reasons as SQL over the stored rows, for the batch router's INSERT … SELECT audit
+# rows; tests/integration/orders/test_routing_batch.py holds both spellings to the same text.
+
+
+def routed_reason_sql(lines: Table) -> ColumnElement[str]:
+    return (
+        literal("buy ")
+        + cast(lines.c.buy_quantity, String)
+        + literal(" × ")
+        + cast(lines.c.offer_id, String)
+        + literal("/")
+        + lines.c.spec_id
+    )
+
+
+def planned_reason_sql(purchases: Table) -> ColumnElement[str]:
+    return (
+        literal("planned as ")
+        + purchases.c.out_order_id
+        + literal(" for supplier ")
+        + purchases.c.supplier_member_id
+    )
+
+
+def exception_reason(reasons: Iterable[ReasonCode]) -> str:
+    """A line sent to the queue: its reason codes."""
+    return ", ".join(code.value for code in reasons)
 
 
 def _close_order_level(

@@ -128,7 +128,7 @@ def _upsert_batch(
                 result.cancelled += 1
         if not row.detail_synced:
             try:
-                _apply_detail(row, client.get_order(order.order_id))
+                apply_detail(row, client.get_order(order.order_id))
             except MarketplaceError as error:
                 result.detail_failures += 1
                 log.warning("order %s detail not read yet: %s", order.order_id, error)
@@ -256,7 +256,7 @@ def _flag_live_purchases(session: Session, row: AeOrderRow, now: datetime, actor
             )
 
 
-def _apply_detail(row: AeOrderRow, detail: OrderDetail) -> None:
+def apply_detail(row: AeOrderRow, detail: OrderDetail) -> None:
     address = detail.receipt_address
     row.country = address.country
     row.contact = address.contact_person

@@ -6,10 +6,12 @@ offer per few minutes keeps a busy pass inside 1688's call rate.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuajing.marketplaces.alibaba1688 import Alibaba1688Client, ProductDetail
@@ -44,12 +46,27 @@ class OfferSnapshots:
         self.now = now
         self.max_age = max_age
         self._seen: dict[int, OfferSnapshotRow | None] = {}
+        self._stored: dict[int, OfferSnapshotRow] = {}  # read ahead by ``preload``, not yet looked at
+        self._specs: dict[tuple[int, str], SpecSnapshot | None] = {}
+
+    def preload(self, offer_ids: Iterable[int]) -> None:
+        """Read the stored rows of many offers in one query (a batch of orders names hundreds)."""
+        wanted = {
+            offer_id for offer_id in offer_ids if offer_id not in self._seen and offer_id not in self._stored
+        }
+        if wanted:
+            query = select(OfferSnapshotRow).where(OfferSnapshotRow.offer_id.in_(wanted))
+            self._stored.update((row.offer_id, row) for row in self.session.scalars(query))
 
     def get(self, offer_id: int) -> OfferSnapshotRow | None:
         """The offer as 1688 shows it; None if 1688 does not know it (delisted rows say status)."""
         if offer_id in self._seen:
             return self._seen[offer_id]
-        row = self.session.get(OfferSnapshotRow, offer_id)
+        row = (
+            self._stored.pop(offer_id)
+            if offer_id in self._stored
+            else self.session.get(OfferSnapshotRow, offer_id)
+        )
         if self.client is not None and (row is None or row.fetched_at < self.now - self.max_age):
             try:
                 row = self._store(self.client.product_detail(offer_id), row)
@@ -69,6 +86,12 @@ class OfferSnapshots:
         return None if row is None else frozenset(row.specs)
 
     def spec(self, offer_id: int, spec_id: str) -> SpecSnapshot | None:
+        key = (offer_id, spec_id)
+        if key not in self._specs:
+            self._specs[key] = self._spec(offer_id, spec_id)
+        return self._specs[key]
+
+    def _spec(self, offer_id: int, spec_id: str) -> SpecSnapshot | None:
         row = self.get(offer_id)
         if row is None or spec_id not in row.specs:
             return None
