@@ -82,12 +82,17 @@ def run_pass(
     now: Callable[[], datetime],
     worker: str | None = None,
     progress: Callable[[str, int], None] | None = None,
+    pool: ClientPool | None = None,
 ) -> PassSummary:
+    """One pass. ``kuajing run`` hands in one ``pool`` for all its passes; otherwise the pass has its own."""
     worker = worker or worker_name()
     summary = PassSummary(started_at=now())
     tick = progress or (lambda stage, n: None)
-    with ClientPool(factory, settings) as pool:
+    if pool is not None:
         _pass(factory, settings, pool, now, worker, summary, tick)
+        return summary
+    with ClientPool(factory, settings) as own_pool:
+        _pass(factory, settings, own_pool, now, worker, summary, tick)
     return summary
 
 

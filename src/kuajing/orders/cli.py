@@ -16,6 +16,7 @@ from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.jobs import PassSummary, run_pass
 from kuajing.kit.remote_clock import clock_for
 from kuajing.orders import queue
+from kuajing.stores.pool import ClientPool
 
 console = Console()
 exceptions_app = typer.Typer(no_args_is_help=True)
@@ -87,13 +88,14 @@ def run(
     pause = interval if interval is not None else settings.run_interval_seconds
     clock = clock_for(settings.clock_url)
     factory = _factory()
-    while True:
-        summary = run_pass(factory, settings, now=clock.now)
-        console.print(
-            f"[dim]{summary.started_at:%Y-%m-%d %H:%M} pass: orders {dict(summary.orders)} "
-            f"purchases {dict(summary.purchases)} tracking {dict(summary.tracking)}[/dim]"
-        )
-        time.sleep(pause)
+    with ClientPool(factory, settings) as pool:  # clients (and their connections) kept across passes
+        while True:
+            summary = run_pass(factory, settings, now=clock.now, pool=pool)
+            console.print(
+                f"[dim]{summary.started_at:%Y-%m-%d %H:%M} pass: orders {dict(summary.orders)} "
+                f"purchases {dict(summary.purchases)} tracking {dict(summary.tracking)}[/dim]"
+            )
+            time.sleep(pause)
 
 
 @exceptions_app.command("list")

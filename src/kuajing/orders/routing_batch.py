@@ -235,12 +235,12 @@ def _route_order(order: Any, order_lines: list[Any], ctx: RoutingContext, writes
             changes.append(
                 _change("line", line.id, "new", "exception", exception_reason(decision.reasons), ctx)
             )
-            facts = reason_facts(order, line, decision.facts)
             for code in decision.reasons:
                 if code in ORDER_LEVEL:
                     if code in order_level_opened:
                         continue  # the order-level reason is one row per order, not one per line
                     order_level_opened.add(code)
+                facts = reason_facts(order, line, decision.facts, code)
                 exceptions.append((order.id, None if code in ORDER_LEVEL else line.id, code, facts))
         line_values.append(values)
 

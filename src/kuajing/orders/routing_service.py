@@ -258,7 +258,6 @@ def _open_line_reasons(
     facts: dict[str, str],
     ctx: RoutingContext,
 ) -> None:
-    facts = reason_facts(order, line, facts)
     for code in reasons:
         open_exception(
             session,
@@ -267,7 +266,7 @@ def _open_line_reasons(
             code=code,
             at=ctx.now,
             actor=ctx.actor,
-            facts=facts,
+            facts=reason_facts(order, line, facts, code),
         )
     # Reasons fixed since the last look are closed: the queue shows only what is still wrong.
     stale = ROUTING_REASONS - set(reasons)
@@ -407,11 +406,15 @@ def _line_facts(order: AeOrderRow, line: AeOrderLineRow, ctx: RoutingContext) ->
     return resolved.facts
 
 
-def reason_facts(order: OrderView, line: LineView, facts: Mapping[str, str]) -> dict[str, str]:
-    """The decision's facts plus what every queue message may name (SKU, destination)."""
+def reason_facts(
+    order: OrderView, line: LineView, facts: Mapping[str, str], code: ReasonCode
+) -> dict[str, str]:
+    """The decision's facts plus what every queue message may name: the destination, and the SKU
+    unless the reason is about the whole order (frozen, in dispute: one row for all its lines)."""
     merged = dict(facts)
-    merged.setdefault("sku", line.sku_code or "")
-    merged.setdefault("sku_code", line.sku_code or "")
+    if code not in ORDER_LEVEL:
+        merged.setdefault("sku", line.sku_code or "")
+        merged.setdefault("sku_code", line.sku_code or "")
     merged.setdefault("country", order.country or "")
     return merged
 

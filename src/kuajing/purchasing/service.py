@@ -25,6 +25,7 @@ from kuajing.orders.audit import record_change, set_line_state
 from kuajing.orders.exceptions import open_exception
 from kuajing.orders.reasons import ReasonCode
 from kuajing.orders.repository import OrderRepository
+from kuajing.orders.routing import AddressFacts, address_for_1688
 from kuajing.orders.tables import AeOrderRow
 from kuajing.purchasing.model import ExistingAction, FoundOrder, PurchaseState, match_existing, transition
 from kuajing.purchasing.tables import PurchaseOrderRow
@@ -70,17 +71,34 @@ def set_purchase_state(
 
 
 def delivery_address(order: AeOrderRow) -> DeliveryAddress:
-    """The buyer's address in 1688's four levels (routing has already checked it is complete)."""
+    """The buyer's address in 1688's four levels, by the one rule (``routing.address_for_1688``).
+
+    Routing has already sent incomplete addresses to the queue (a reason no one can approve), so
+    ``IncompleteAddress`` here means the order changed under us: the step fails, nothing is sent.
+    addressParam has no country field: the country ends the address line for the forwarder.
+    """
+    fields = address_for_1688(
+        AddressFacts(
+            province=order.province,
+            city=order.city,
+            district=order.district,
+            street=order.street,
+            address_line=order.address_line,
+            zip=order.zip,
+            contact=order.contact,
+            phone=order.phone,
+        )
+    )
     return DeliveryAddress(
-        full_name=order.contact or "",
-        mobile=order.phone or "",
-        province=order.province or "",
-        city=order.city or "",
-        area=order.district or order.city or "",
-        town=order.street or order.zip or "",
-        address=" ".join(part for part in (order.address_line, order.country) if part),
-        post_code=order.zip or "",
-        phone=order.phone or "",
+        full_name=fields["fullName"],
+        mobile=fields["mobile"],
+        phone=fields["phone"],
+        post_code=fields["postCode"],
+        province=fields["provinceText"],
+        city=fields["cityText"],
+        area=fields["areaText"],
+        town=fields["townText"],
+        address=" ".join(part for part in (fields["address"], order.country) if part),
     )
 
 

@@ -127,6 +127,22 @@ def retry_policy(settings: Settings, max_retries: int) -> RetryPolicy:
     )
 
 
+def apply_store_tokens(store: AliExpressStore, tokens: AliExpressTokens) -> None:
+    """Refreshed AliExpress tokens onto the store row (a reply without a refresh token keeps ours)."""
+    store.access_token = tokens.access_token
+    store.refresh_token = tokens.refresh_token or store.refresh_token
+    store.access_token_expires_at = tokens.expires_at
+    store.refresh_token_expires_at = tokens.refresh_expires_at
+
+
+def apply_buyer_tokens(account: Alibaba1688Account, tokens: AlibabaTokens) -> None:
+    """Refreshed 1688 tokens onto the buyer account row, the same way."""
+    account.access_token = tokens.access_token
+    account.refresh_token = tokens.refresh_token or account.refresh_token
+    account.access_token_expires_at = tokens.access_token_expires_at
+    account.refresh_token_expires_at = tokens.refresh_token_expires_at
+
+
 def aliexpress_client(
     store: AliExpressStore,
     settings: Settings | None = None,
@@ -150,10 +166,7 @@ def aliexpress_client(
     )
 
     def remember(tokens: AliExpressTokens) -> None:
-        store.access_token = tokens.access_token
-        store.refresh_token = tokens.refresh_token or store.refresh_token
-        store.access_token_expires_at = tokens.expires_at
-        store.refresh_token_expires_at = tokens.refresh_expires_at
+        apply_store_tokens(store, tokens)
 
     overrides.setdefault("retry_policy", retry_policy(settings, settings.aliexpress_max_retries))
     return AliExpressClient(config, on_tokens_refreshed=on_tokens_refreshed or remember, **overrides)  # type: ignore[arg-type]
@@ -178,10 +191,7 @@ def alibaba_client(
     )
 
     def remember(tokens: AlibabaTokens) -> None:
-        account.access_token = tokens.access_token
-        account.refresh_token = tokens.refresh_token or account.refresh_token
-        account.access_token_expires_at = tokens.access_token_expires_at
-        account.refresh_token_expires_at = tokens.refresh_token_expires_at
+        apply_buyer_tokens(account, tokens)
 
     overrides.setdefault("retry_policy", retry_policy(settings, settings.alibaba1688_max_retries))
     return Alibaba1688Client(config, on_tokens_refreshed=on_tokens_refreshed or remember, **overrides)  # type: ignore[arg-type]

@@ -110,18 +110,21 @@ def _point_clients_at(base: str, sandbox: object) -> None:
 def _start_loop(factory: sessionmaker[Session], tick_seconds: float) -> None:
     """The order loop, as `kuajing run` would run it, on the sandbox's clock."""
     from kuajing.jobs import run_pass
+    from kuajing.stores.pool import ClientPool
 
     def loop() -> None:
         settings = get_settings()
         clock = SandboxClock(settings.clock_url)
+        pool = ClientPool(factory, settings)  # kept for the demo's life, like `kuajing run`
         while True:
             try:
-                summary = run_pass(factory, settings, now=clock.now)
+                summary = run_pass(factory, settings, now=clock.now, pool=pool)
                 typer.echo(
                     f"[loop {clock.now():%m-%d %H:%M}] orders {dict(summary.orders)} "
                     f"purchases {dict(summary.purchases)} tracking {dict(summary.tracking)}"
                 )
             except httpx.HTTPError:
+                pool.close()
                 return  # the sandbox has stopped: the demo is ending
             time.sleep(tick_seconds)
 
