@@ -68,5 +68,17 @@ def from_ae_time(text: str) -> datetime:
     return datetime.strptime(text, AE_DATETIME_FORMAT).replace(tzinfo=US_PACIFIC).astimezone(UTC)
 
 
+def ae_offset_changes(start: datetime, end: datetime) -> bool:
+    """Whether US-Pacific daylight saving starts or ends between two instants.
+
+    AliExpress times carry no offset: in the autumn hour that happens twice, "01:30" names two
+    instants an hour apart, and we read it as the first.
+    """
+    return (
+        ensure_aware(start).astimezone(US_PACIFIC).utcoffset()
+        != ensure_aware(end).astimezone(US_PACIFIC).utcoffset()
+    )
+
+
 def to_local(moment: datetime, zone: str = "Asia/Shanghai") -> datetime:
     return ensure_aware(moment).astimezone(ZoneInfo(zone))

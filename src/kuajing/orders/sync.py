@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuajing.kit.clock import ae_offset_changes
 from kuajing.marketplaces.aliexpress import AliExpressClient, Order, OrderDetail, OrderQuery, OrderStatus
 from kuajing.marketplaces.errors import MarketplaceError
 from kuajing.orders.audit import record_change
@@ -53,6 +54,21 @@ class SyncSettings:
     first_lookback: timedelta = timedelta(days=30)
 
 
+DST_SLACK = timedelta(hours=1)
+
+
+def window_start(watermark: datetime | None, now: datetime, settings: SyncSettings) -> datetime:
+    """Where the next incremental read starts: the watermark minus the overlap, and an hour more
+    when US-Pacific clocks change in between — an order time in the repeated autumn hour may be
+    an hour off, and the usual overlap is shorter than that hour."""
+    if watermark is None:
+        return now - settings.first_lookback
+    start = watermark - settings.overlap
+    if ae_offset_changes(start - DST_SLACK, now):
+        start -= DST_SLACK
+    return start
+
+
 def sync_store(
     session: Session,
     store: AliExpressStore,
@@ -65,7 +81,7 @@ def sync_store(
     repo = OrderRepository(session)
     state = repo.sync_state(store.id)
     result = SyncResult(store.id, store.name)
-    start = (state.watermark - settings.overlap) if state.watermark else now - settings.first_lookback
+    start = window_start(state.watermark, now, settings)
     newest = state.watermark
     batch: list[Order] = []
     try:
