@@ -58,7 +58,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "flag.iso9001": {"zh-CN": "ISO9001", "en": "ISO9001"},
     "flag.free_sample": {"zh-CN": "免费打样", "en": "Free samples"},
     "flag.custom_friendly": {"zh-CN": "定制起订≤50", "en": "Custom MOQ ≤ 50"},
-    # Orders, the exception queue and SKU mapping rules (orders/routes.py).
+    # Orders, the exception queue (orders/routes.py) and SKU mapping rules (orders/rule_routes.py).
     "nav.orders": {"zh-CN": "订单", "en": "Orders"},
     "nav.exceptions": {"zh-CN": "异常队列", "en": "Exceptions"},
     "nav.rules": {"zh-CN": "SKU 映射", "en": "SKU mapping"},

@@ -70,9 +70,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from kuajing.fulfilment import routes as fulfilment_routes
     from kuajing.orders import routes as order_routes
+    from kuajing.orders import rule_routes
     from kuajing.web import pages
 
     app.include_router(pages.router)
     app.include_router(fulfilment_routes.router)
     app.include_router(order_routes.router)
+    app.include_router(rule_routes.router)
     return app
