@@ -31,7 +31,7 @@ from kuajing.marketplaces.errors import MarketplaceError
 from kuajing.orders.mapping import RuleBook
 from kuajing.orders.repository import OrderRepository
 from kuajing.orders.routing import RoutingPolicy
-from kuajing.orders.routing_batch import route_fresh
+from kuajing.orders.routing_batch import offers_for, route_fresh
 from kuajing.orders.routing_service import RoutingContext, reread_before_buying, route_order
 from kuajing.orders.rules_store import load_rulebook
 from kuajing.orders.sync import SyncResult, SyncSettings, set_order_state, sync_store
@@ -185,12 +185,7 @@ OrderStep = Callable[[Session, AeOrderRow, RoutingContext], str]
 
 def _context_maker(settings: Settings, rulebook: RuleBook, pool: ClientPool, worker: str) -> ContextMaker:
     def make(session: Session, store_id: int, moment: datetime) -> RoutingContext:
-        store = session.get(AliExpressStore, store_id)
-        account = (
-            StoreRepository(session).buyer_account(store.buyer_account_id)
-            if store is not None and store.buyer_account_id
-            else None
-        )
+        _, account = StoreRepository(session).store_with_buyer(store_id)
         return RoutingContext(
             rulebook=rulebook,
             # Offers older than a few minutes are read again from 1688 through the store's account.
@@ -262,8 +257,10 @@ def route_ready(
             claimed = repo.claim_many(chunk, worker, moment, moment + LEASE)
             session.commit()
             outcomes["leased_elsewhere"] += len(chunk) - len(claimed)
+            ctx = make_context(session, store_id, moment)
+            _refresh_offers(session, claimed, ctx)
             try:
-                result = route_fresh(session, claimed, make_context(session, store_id, moment))
+                result = route_fresh(session, claimed, ctx)
                 session.commit()
                 outcomes.update(result.outcomes)
                 handed_back = list(result.handed_back)
@@ -281,6 +278,22 @@ def route_ready(
             )
             outcomes[step_outcome] += 1
     return outcomes
+
+
+def _refresh_offers(session: Session, order_ids: Sequence[int], ctx: RoutingContext) -> None:
+    """Re-read from 1688 the stale offers a batch will need, committing after each: the batch then
+    writes in one short transaction instead of holding the database's write lock (SQLite has one)
+    across hundreds of API calls. An offer that cannot be read now is left to the batch, which
+    hands the orders that need it back to be routed one at a time."""
+    if ctx.snapshots.client is None:
+        return
+    for offer_id in sorted(offers_for(session, order_ids, ctx)):
+        try:
+            ctx.snapshots.get(offer_id)
+            session.commit()
+        except MarketplaceError as error:
+            session.rollback()
+            log.warning("offer %s not refreshed before routing: %s", offer_id, error)
 
 
 def _work_purchases(
@@ -320,9 +333,7 @@ def _work_purchases(
                 repo.release(order)
                 session.commit()
                 continue
-            store = session.get(AliExpressStore, order.store_id)
-            assert store is not None
-            account = StoreRepository(session).buyer_account(store.buyer_account_id or 0)
+            store, account = StoreRepository(session).store_with_buyer(order.store_id)
             if account is None:
                 summary.errors.append(f"store {store.name} has no 1688 buyer account")
                 repo.release(order)

@@ -31,6 +31,14 @@ class StoreRepository:
     def buyer_account(self, account_id: int) -> Alibaba1688Account | None:
         return self.session.get(Alibaba1688Account, account_id)
 
+    def store_with_buyer(self, store_id: int) -> tuple[AliExpressStore, Alibaba1688Account | None]:
+        """A store and the 1688 account it buys with (None when none is linked yet)."""
+        store = self.session.get(AliExpressStore, store_id)
+        if store is None:
+            raise LookupError(f"no AliExpress store {store_id}")
+        account = self.buyer_account(store.buyer_account_id) if store.buyer_account_id else None
+        return store, account
+
     def buyer_account_by_member(self, member_id: str) -> Alibaba1688Account | None:
         return self.session.scalars(
             select(Alibaba1688Account).where(Alibaba1688Account.member_id == member_id)

@@ -22,6 +22,7 @@ from kuajing.db import migrate
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.jobs import one_order, route_ready
 from kuajing.kit.money import FxRate
+from kuajing.marketplaces.errors import TransientError
 from kuajing.orders.exceptions import open_exception
 from kuajing.orders.reasons import ReasonCode
 from kuajing.orders.routing import RoutingPolicy
@@ -374,3 +375,45 @@ def test_an_order_leased_by_another_worker_is_left_alone(sqlite_url: str) -> Non
         order = session.get(AeOrderRow, leased_id)
         assert order is not None
         assert (order.state, order.lease_owner) == ("ready", "other-worker")
+
+
+class _Unreachable1688:
+    """A 1688 client whose product reads all fail (a 1688 outage): stale offers cannot be refreshed."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    def product_detail(self, offer_id: int) -> None:
+        self.asked.append(offer_id)
+        raise TransientError(
+            "service unavailable", platform="1688", method="product.search.queryProductDetail"
+        )
+
+
+def test_a_stale_offer_1688_cannot_refresh_holds_back_only_the_orders_that_need_it(sqlite_url: str) -> None:
+    factory = _world(sqlite_url)
+    with factory() as session:
+        stale = session.get(OfferSnapshotRow, GOOD_B)
+        assert stale is not None
+        stale.fetched_at = NOW - timedelta(hours=1)  # older than the 10-minute snapshot age
+        session.commit()
+    client = _Unreachable1688()
+
+    def with_client(session: Session, store_id: int, moment: datetime) -> RoutingContext:
+        ctx = _make_context(session, store_id, moment)
+        snapshots = OfferSnapshots(session, client, now=moment)  # type: ignore[arg-type]
+        return RoutingContext(ctx.rulebook, snapshots, ctx.policy, ctx.buy_after, moment, ctx.actor)
+
+    errors: list[str] = []
+    outcomes = route_ready(
+        factory, 1, _ids(factory), with_client, now=lambda: NOW, worker=WORKER, errors=errors
+    )
+
+    assert set(client.asked) == {GOOD_B}  # the fresh offers were not read again
+    assert outcomes["platform_error"] >= 1 and errors
+    with factory() as session:
+        states = dict(session.execute(select(AeOrderRow.ae_order_id, AeOrderRow.state)).all())
+        leases = set(session.scalars(select(AeOrderRow.lease_owner)))
+    assert states[3001] == "buying"  # only GOOD_A: bought as usual
+    assert states[3002] == "ready"  # needs GOOD_B: waits for 1688, nothing half-written
+    assert leases == {None}
