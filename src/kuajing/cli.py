@@ -9,6 +9,7 @@ import typer
 from kuajing import __version__
 from kuajing.db.cli import app as db_app
 from kuajing.kit.errors import KuajingError
+from kuajing.logistics.cli import lines_app, quote
 from kuajing.orders.cli import exceptions_app, run, sync
 from kuajing.orders.rules_cli import rules_app
 from kuajing.sandbox.cli import app as sandbox_app
@@ -33,6 +34,8 @@ app.add_typer(
 app.add_typer(stores_app, name="stores", help="AliExpress stores and 1688 buyer accounts.")
 app.add_typer(rules_app, name="rules", help="SKU mapping rules: list, add, test, export and import (xlsx).")
 app.add_typer(exceptions_app, name="exceptions", help="The exception queue: orders that need a person.")
+app.add_typer(lines_app, name="lines", help="Logistics lines: the rate cards in force, import and export.")
+app.command(help="Landed cost on every logistics line for a parcel to a country; the best line first.")(quote)
 app.command(help="One pass: sync orders, buy what is due on 1688, upload tracking. Exit 0 when it ran.")(sync)
 app.command(help="Run the order loop continuously (KUAJING_RUN_INTERVAL_SECONDS between passes).")(run)
 app.command(help="Serve the web pages and /api.")(serve)

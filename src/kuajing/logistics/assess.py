@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from kuajing.logistics.model import round_money
+from kuajing.logistics.model import percent, round_money
 from kuajing.logistics.taxes import (
     DUTY_AD_VALOREM,
     DUTY_FLAT_PER_HS6,
@@ -64,7 +64,7 @@ def assess(
     vat = round_money(basis * vat_rate) if vat_mode != VAT_NONE else Decimal(0)
     return TaxAssessment(
         rule.rule_id,
-        "low_value" if low_value else "high_value",
+        _regime(rule, low_value),
         duty,
         detail,
         vat,
@@ -90,7 +90,13 @@ def _ad_valorem(
         total += duty
         origin = f"HS {prefix}" if prefix else "default rate"
         extra = (
-            f" incl. {rule.surcharge_label} {rule.surcharge_rate * 100:g} %" if rule.surcharge_rate else ""
+            f" incl. {rule.surcharge_label} {percent(rule.surcharge_rate)} %" if rule.surcharge_rate else ""
         )
-        detail.append(f"HS {hs_code}: {rate * 100:g} % ({origin}{extra})")
+        detail.append(f"HS {hs_code}: {percent(rate)} % ({origin}{extra})")
     return total, tuple(detail)
+
+
+def _regime(rule: TaxRule, low_value: bool) -> str:
+    if low_value:
+        return "low_value"
+    return "regular" if rule.low_value_threshold is None else "high_value"

@@ -129,11 +129,11 @@ def parse_rate_card(doc: Mapping[str, Any], origin: str) -> RateCard:
         raise r.fail("zones", "at least one zone", "至少需要一个分区")
     zones = tuple(_zone(r, zone, f"zones[{i}].", default_failure) for i, zone in enumerate(zones_doc))
     seen: dict[str, str] = {}
-    for zone in zones:
+    for index, zone in enumerate(zones):
         for country in zone.countries:
             if country in seen:
                 raise r.fail(
-                    f"zones[{zone.code}].countries",
+                    f"zones[{index}].countries",
                     f"{country} is also in zone {seen[country]}",
                     f"{country} 同时出现在分区 {seen[country]}",
                 )

@@ -22,7 +22,7 @@ from decimal import Decimal
 from kuajing.kit.errors import NotFound, ValidationFailed
 from kuajing.kit.money import Money
 from kuajing.logistics.assess import assess
-from kuajing.logistics.model import Freight, Parcel, RateCard, freight, round_money
+from kuajing.logistics.model import Freight, Parcel, RateCard, freight, percent, round_money
 from kuajing.logistics.taxes import TaxAssessment, TaxRuleBook
 
 ZERO = Decimal(0)
@@ -286,7 +286,7 @@ def _quote_at(
         "VAT",
         tax.vat,
         rule.currency,
-        f"rule {rule.rule_id}: {tax.vat_rate * 100:g} % on {tax.vat_basis} {rule.currency}, "
+        f"rule {rule.rule_id}: {percent(tax.vat_rate)} % on {tax.vat_basis} {rule.currency}, "
         f"collected by {tax.vat_collected_by}",
         in_total=False,
     )
@@ -304,7 +304,7 @@ def _quote_at(
             en,
             round_money(price_usd * share),
             "USD",
-            f"costs: {share * 100:g} % of the price ({request.category or 'default category'})",
+            f"costs: {percent(share)} % of the price ({request.category or 'default category'})",
         )
 
     total = sum((line.cny.amount for line in lines if line.in_total), ZERO)

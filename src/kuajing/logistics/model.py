@@ -24,6 +24,11 @@ def round_money(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def percent(rate: Decimal) -> str:
+    """A rate as people write it: 0.19 → "19", 0.058 → "5.8"."""
+    return f"{(rate * 100).normalize():f}"
+
+
 def ceil_div(numerator: int, denominator: int) -> int:
     return -(-numerator // denominator)
 
@@ -218,3 +223,22 @@ def freight(card: RateCard, parcel: Parcel, country: str) -> Freight:
         source=f"ratecard {card.line_id} v{card.version} zone {zone.code} band {upper}"
         + (" (sample)" if card.sample else ""),
     )
+
+
+def parse_size_cm(text: str) -> tuple[Decimal, Decimal, Decimal]:
+    """``"15x8x2"`` (also ``×``, ``*`` or commas) → three positive sides in cm."""
+    cleaned = text.strip().lower()
+    for separator in ("×", "*", ","):
+        cleaned = cleaned.replace(separator, "x")
+    parts = [part.strip() for part in cleaned.split("x")]
+    try:
+        sides = tuple(Decimal(part) for part in parts)
+    except ArithmeticError:
+        sides = ()
+    if len(sides) != 3 or any(not side.is_finite() or side <= 0 for side in sides):
+        raise ValidationFailed(
+            f"size must be three positive numbers in cm like 15x8x2: {text!r}",
+            f"尺寸应为三个正数(厘米),如 15x8x2: {text!r}",
+            details={"field": "size_cm", "value": text},
+        )
+    return sides[0], sides[1], sides[2]

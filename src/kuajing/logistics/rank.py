@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
 
 from kuajing.kit.errors import ValidationFailed
 from kuajing.logistics.landed import CostPolicy, FxTable, Quote, QuoteRequest, landed_cost, price_for_margin
-from kuajing.logistics.model import LineRefused, RateCard
+from kuajing.logistics.model import LineRefused, RateCard, percent
 from kuajing.logistics.taxes import TaxRuleBook
 
 
@@ -81,24 +80,20 @@ def explain(quotes: Sequence[Quote], request: QuoteRequest) -> tuple[str, str]:
         f"clearance risk ¥{best.risk.amount})"
     )
     if len(quotes) == 1:
-        return head_zh + ",是唯一可用线路。", head_en + ", the only line that can carry it."
+        return head_zh + ",是唯一参与比较的线路。", head_en + ", the only line compared."
     second = quotes[1]
     gap = second.expected_cost.amount - best.expected_cost.amount
     cheaper_freight = second.line("freight").cny.amount < best.line("freight").cny.amount
     if cheaper_freight:
         why_zh = (
-            f"{second.line_name_zh} 运费更低,但 {_pct(second.clearance_failure_rate)}% 的清关失败率"
+            f"{second.line_name_zh} 运费更低,但 {percent(second.clearance_failure_rate)}% 的清关失败率"
             f"使预期成本高出 ¥{gap}"
         )
         why_en = (
-            f"{second.line_name_en} has cheaper freight, but its {_pct(second.clearance_failure_rate)} % "
+            f"{second.line_name_en} has cheaper freight, but its {percent(second.clearance_failure_rate)} % "
             f"clearance-failure rate makes it ¥{gap} dearer in expectation"
         )
     else:
         why_zh = f"比次优的 {second.line_name_zh} 低 ¥{gap}"
         why_en = f"¥{gap} less than the runner-up, {second.line_name_en}"
     return f"{head_zh};{why_zh}。", f"{head_en}; {why_en}."
-
-
-def _pct(rate: Decimal) -> str:
-    return f"{(rate * 100).normalize():f}"

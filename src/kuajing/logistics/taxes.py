@@ -99,7 +99,7 @@ class TaxAssessment:
     """Duty and VAT on one consignment, in the rule's currency, unrounded inputs kept for display."""
 
     rule_id: str
-    regime: str  # "low_value" | "high_value" | "de_minimis"
+    regime: str  # "low_value" | "high_value" (above the threshold) | "regular" (no threshold) | "de_minimis"
     duty: Decimal
     duty_detail: tuple[str, ...]  # one line per HS subheading or rate applied
     vat: Decimal

@@ -1,0 +1,190 @@
+"""``kuajing quote`` and ``kuajing lines``: landed cost per line from the command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kuajing.config import get_settings
+from kuajing.db.engine import make_engine, make_session_factory
+from kuajing.kit.errors import ValidationFailed
+from kuajing.logistics.catalog import LogisticsCatalog
+from kuajing.logistics.landed import QuoteRequest
+from kuajing.logistics.model import Parcel, parse_size_cm
+from kuajing.logistics.rank import Ranking
+from kuajing.logistics.schemas import card_to_dict, ranking_to_dict
+from kuajing.logistics.service import catalog_for, quote_lines
+
+console = Console()
+_COLLECTED_BY = {"marketplace": "[A]", "customs": "[C]", "none": ""}
+lines_app = typer.Typer(no_args_is_help=True)
+
+
+def _catalog() -> LogisticsCatalog:
+    settings = get_settings()
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        return catalog_for(session, settings)
+
+
+def _day(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            f"--date: not YYYY-MM-DD: {text!r}", f"--date: 日期格式应为 YYYY-MM-DD: {text!r}"
+        ) from None
+
+
+def _decimal(text: str, field: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise ValidationFailed(f"--{field}: not a number: {text!r}", f"--{field}: 不是数字: {text!r}")
+    return value
+
+
+def quote(
+    goods_cny: Annotated[str, typer.Option(help="1688 unit price in CNY (the tier price for the quantity)")],
+    weight_g: Annotated[int, typer.Option(help="Gross parcel weight in grams")],
+    country: Annotated[str, typer.Option(help="Destination, ISO code (DE, US, GB …)")],
+    hs: Annotated[list[str], typer.Option(help="HS code of each distinct item in the parcel (repeat)")],
+    size_cm: Annotated[str | None, typer.Option(help="Parcel size L x W x H in cm, e.g. 15x8x2")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Order date (YYYY-MM-DD; default today)")] = None,
+    line: Annotated[str | None, typer.Option(help="Quote only this line (see `kuajing lines list`)")] = None,
+    price_usd: Annotated[
+        str | None, typer.Option(help="AliExpress price without VAT; default: the target-margin price")
+    ] = None,
+    quantity: Annotated[int, typer.Option(help="Pieces in the order")] = 1,
+    category: Annotated[str | None, typer.Option(help="Commission category (costs.toml)")] = None,
+    bulk: Annotated[bool, typer.Option(help="Bought in bulk (domestic freight), not dropshipped")] = False,
+    battery: Annotated[bool, typer.Option(help="Contains a battery")] = False,
+    liquid: Annotated[bool, typer.Option(help="Contains liquid")] = False,
+    magnetic: Annotated[bool, typer.Option(help="Magnetic")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
+) -> None:
+    """Landed cost on every line (or one) for a parcel to a country on a date; the best line first."""
+    day = _day(on)
+    request = QuoteRequest(
+        unit_cost_cny=_decimal(goods_cny, "goods-cny"),
+        quantity=quantity,
+        parcel=Parcel(
+            weight_g,
+            parse_size_cm(size_cm) if size_cm else None,
+            battery=battery,
+            liquid=liquid,
+            magnetic=magnetic,
+        ),
+        hs_codes=tuple(hs),
+        country=country.strip().upper(),
+        on=day,
+        price_usd=_decimal(price_usd, "price-usd") if price_usd else None,
+        category=category,
+        dropship=not bulk,
+    )
+    ranking = quote_lines(_catalog(), request, line)
+    if as_json:
+        typer.echo(json.dumps(ranking_to_dict(ranking), ensure_ascii=False, indent=2))
+    else:
+        _print_ranking(ranking)
+    if not ranking.quotes:
+        raise typer.Exit(1)
+
+
+def _print_ranking(ranking: Ranking) -> None:
+    table = Table(
+        "线路 line",
+        "计费g",
+        "运费",
+        "关税",
+        "增值税",
+        "佣金",
+        "合计",
+        "预期",
+        "利润率",
+        "天数",
+        title="Landed cost 落地成本 (CNY)",
+    )
+    for index, quote in enumerate(ranking.quotes):
+        freight = sum(
+            (item.cny.amount for item in quote.lines if item.key.startswith(("freight", "surcharge"))),
+            Decimal(0),
+        )
+        name = f"{'★ ' if index == 0 else ''}{quote.line_id}" + (" *" if quote.sample else "")
+        table.add_row(
+            name,
+            str(quote.chargeable_weight_g),
+            str(freight),
+            str(quote.line("duty").cny.amount),
+            f"{quote.line('vat').cny.amount} {_COLLECTED_BY[quote.tax.vat_collected_by]}",
+            str(quote.line("commission").cny.amount),
+            str(quote.total.amount),
+            str(quote.expected_cost.amount),
+            f"{quote.margin * 100:.1f}%",
+            "{}–{}".format(*quote.freight.transit_days),
+        )
+    console.print(table)
+    console.print(
+        "CNY; VAT: [A] AliExpress collects at sale [C] customs at import; * sample rate card 示例运价"
+    )
+    for line_id, reason in sorted(ranking.refused.items()):
+        console.print(f"[yellow]✗ {line_id}: {reason}[/yellow]")
+    if ranking.best is not None:
+        best = ranking.best
+        console.print(ranking.explanation_zh)
+        console.print(ranking.explanation_en)
+        detail = Table(
+            "项目 item", "CNY", "USD", "来源 source", title=f"{best.line_name_zh} — 明细 breakdown"
+        )
+        for item in best.lines:
+            label = f"{item.label_zh} {item.label_en}" + ("" if item.in_total else " (not seller's cost)")
+            detail.add_row(label, str(item.cny.amount), str(item.usd.amount), item.source)
+        console.print(detail)
+        console.print(
+            f"price 售价 {best.price}  ·  profit 利润 {best.profit}  ·  margin {best.margin * 100:.1f}%"
+        )
+        for note in best.notes:
+            console.print(f"[yellow]! {note}[/yellow]")
+
+
+@lines_app.command("list")
+def list_lines(
+    on: Annotated[
+        str | None, typer.Option("--date", help="Cards in force on this date (default today)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """The rate cards in force: official AliExpress lines and forwarders."""
+    day = _day(on)
+    catalog = _catalog()
+    cards = catalog.cards_on(day)
+    if as_json:
+        payload = [card_to_dict(card, user_imported=catalog.is_user_card(card)) for card in cards]
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        "line", "名称 name", "kind", "valid", "countries", "vol. ÷", "fail %", "source", title=str(day)
+    )
+    for card in cards:
+        rates = sorted({zone.clearance_failure_rate for zone in card.zones})
+        table.add_row(
+            card.line_id + (" [sample 示例]" if card.sample else ""),
+            f"{card.name_zh} / {card.name_en}",
+            card.kind,
+            f"{card.valid_from} → {card.valid_to or '…'}",
+            str(len(card.countries())),
+            str(card.volumetric_divisor or "-"),
+            ", ".join(f"{rate * 100:g}" for rate in rates),
+            card.source,
+        )
+    console.print(table)
