@@ -35,6 +35,7 @@ from kuajing.config import Settings
 from kuajing.db import migrate
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.jobs import ROUTE_BATCH, route_ready, routing_policy
+from kuajing.logistics.service import catalog_for
 from kuajing.orders.routing_service import RoutingContext
 from kuajing.orders.rules_store import load_rulebook
 from kuajing.orders.tables import AeOrderLineRow, AeOrderRow, SkuMappingRuleRow, StateChangeRow
@@ -269,7 +270,7 @@ def route_all(
         return RoutingContext(
             rulebook=rulebook,
             snapshots=OfferSnapshots(session, None, now=moment),  # no 1688 client: the stored snapshots
-            policy=routing_policy(settings, moment),
+            policy=routing_policy(settings, moment, catalog_for(session, settings)),
             buy_after=timedelta(minutes=settings.buy_after_minutes),
             now=moment,
             actor="bench:route",

@@ -25,9 +25,10 @@ class Settings(BaseSettings):
     auto_buy_requires_trust_pass: bool = True  # 诚信通 …
     auto_buy_requires_super_factory: bool = True  # … and 超级工厂, the guide's rule for automatic buying
     price_tolerance: str = "0.10"  # largest move from the mapping's unit cost
-    margin_floor: str = "0.10"
-    platform_commission: str = "0.08"
-    usd_cny_rate: str = "7.10"  # dated by the day of use; set it to today's rate
+    # Empty: from the logistics data (logistics/data/costs.toml and fx.toml, or the user's saved costs).
+    margin_floor: str = ""
+    platform_commission: str = ""  # the default category's AliExpress commission
+    usd_cny_rate: str = ""  # CNY per USD; set today's rate
     blocked_countries: str = ""  # comma-separated ISO codes the team does not serve
     # Demo and tests only: follow the sandbox's simulated clock (its base URL) instead of the wall clock.
     clock_url: str = ""

@@ -25,6 +25,8 @@ from kuajing.fulfilment.carriers import load_carrier_map
 from kuajing.fulfilment.service import track_purchase
 from kuajing.kit.errors import KuajingError
 from kuajing.kit.money import FxRate
+from kuajing.logistics.catalog import LogisticsCatalog
+from kuajing.logistics.service import catalog_for
 from kuajing.marketplaces.alibaba1688 import Alibaba1688Client
 from kuajing.marketplaces.aliexpress import AliExpressClient, LogisticsService
 from kuajing.marketplaces.errors import MarketplaceError
@@ -63,14 +65,16 @@ class PassSummary:
     errors: list[str] = field(default_factory=list)
 
 
-def routing_policy(settings: Settings, now: datetime) -> RoutingPolicy:
+def routing_policy(settings: Settings, now: datetime, catalog: LogisticsCatalog) -> RoutingPolicy:
+    """The margin floor, commission and USD rate come from the logistics catalog (costs.toml, the
+    user's saved costs, then KUAJING_MARGIN_FLOOR / _PLATFORM_COMMISSION / _USD_CNY_RATE where set)."""
     return RoutingPolicy(
-        fx=FxRate("USD", "CNY", Decimal(settings.usd_cny_rate), now.date()),
+        fx=FxRate("USD", "CNY", catalog.fx.rate("USD"), now.date()),
         require_trust_pass=settings.auto_buy_requires_trust_pass,
         require_super_factory=settings.auto_buy_requires_super_factory,
         price_tolerance=Decimal(settings.price_tolerance),
-        margin_floor=Decimal(settings.margin_floor),
-        platform_commission=Decimal(settings.platform_commission),
+        margin_floor=catalog.policy.margin_floor,
+        platform_commission=catalog.policy.commission_rate(None),
         blocked_countries=frozenset(c for c in settings.blocked_countries.split(",") if c.strip()),
     )
 
@@ -190,7 +194,7 @@ def _context_maker(settings: Settings, rulebook: RuleBook, pool: ClientPool, wor
             rulebook=rulebook,
             # Offers older than a few minutes are read again from 1688 through the store's account.
             snapshots=OfferSnapshots(session, pool.buyer(account) if account else None, now=moment),
-            policy=routing_policy(settings, moment),
+            policy=routing_policy(settings, moment, catalog_for(session, settings)),
             buy_after=timedelta(minutes=settings.buy_after_minutes),
             now=moment,
             actor=f"job:route@{worker}",
