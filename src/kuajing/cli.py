@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 import typer
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from kuajing import __version__
 from kuajing.db.cli import app as db_app
 from kuajing.kit.errors import KuajingError
-from kuajing.logistics.cli import lines_app, quote
+from kuajing.logistics.cli import lines_app, price, quote
 from kuajing.orders.cli import exceptions_app, run, sync
 from kuajing.orders.rules_cli import rules_app
 from kuajing.sandbox.cli import app as sandbox_app
@@ -36,6 +37,7 @@ app.add_typer(rules_app, name="rules", help="SKU mapping rules: list, add, test,
 app.add_typer(exceptions_app, name="exceptions", help="The exception queue: orders that need a person.")
 app.add_typer(lines_app, name="lines", help="Logistics lines: the rate cards in force, import and export.")
 app.command(help="Landed cost on every logistics line for a parcel to a country; the best line first.")(quote)
+app.command(help="List price per country that earns the target margin on the best line.")(price)
 app.command(help="One pass: sync orders, buy what is due on 1688, upload tracking. Exit 0 when it ran.")(sync)
 app.command(help="Run the order loop continuously (KUAJING_RUN_INTERVAL_SECONDS between passes).")(run)
 app.command(help="Serve the web pages and /api.")(serve)
@@ -47,11 +49,26 @@ def version() -> None:
     typer.echo(__version__)
 
 
+def _missing_table(error: Exception) -> bool:
+    text = str(error).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per call drowns everything else
     try:
         app()
+    except (OperationalError, ProgrammingError) as error:
+        if not _missing_table(error):
+            raise
+        typer.secho(
+            "错误 / error [schema_out_of_date]: 数据库结构不是最新,请先运行 `kuajing db upgrade`\n"
+            f"The database schema is out of date: run `kuajing db upgrade` first ({error.orig})",
+            fg="red",
+            err=True,
+        )
+        raise SystemExit(1) from error
     except KuajingError as error:
         typer.secho(
             f"错误 / error [{error.code}]: {error.message_zh}\n{error.message_en}", fg="red", err=True

@@ -17,8 +17,9 @@ from kuajing.kit.errors import ValidationFailed
 from kuajing.logistics.catalog import LogisticsCatalog
 from kuajing.logistics.landed import QuoteRequest
 from kuajing.logistics.model import Parcel, parse_size_cm
+from kuajing.logistics.pricing import list_prices
 from kuajing.logistics.rank import Ranking
-from kuajing.logistics.schemas import card_to_dict, ranking_to_dict
+from kuajing.logistics.schemas import card_to_dict, price_to_dict, ranking_to_dict
 from kuajing.logistics.service import catalog_for, quote_lines
 
 console = Console()
@@ -188,3 +189,63 @@ def list_lines(
             card.source,
         )
     console.print(table)
+
+
+def price(
+    goods_cny: Annotated[str, typer.Option(help="1688 unit price in CNY (the tier price for the quantity)")],
+    weight_g: Annotated[int, typer.Option(help="Gross parcel weight in grams")],
+    hs: Annotated[list[str], typer.Option(help="HS code of each distinct item in the parcel (repeat)")],
+    countries: Annotated[
+        str | None, typer.Option(help="Comma-separated ISO codes; default: every country a line serves")
+    ] = None,
+    margin: Annotated[str | None, typer.Option(help="Target margin, e.g. 0.25; default from costs")] = None,
+    size_cm: Annotated[str | None, typer.Option(help="Parcel size L x W x H in cm, e.g. 15x8x2")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Order date (YYYY-MM-DD; default today)")] = None,
+    quantity: Annotated[int, typer.Option(help="Pieces in the order")] = 1,
+    category: Annotated[str | None, typer.Option(help="Commission category (costs.toml)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
+) -> None:
+    """The AliExpress list price per country that earns the target margin on the best line."""
+    day = _day(on)
+    catalog = _catalog()
+    cards = catalog.cards_on(day)
+    wanted = (
+        [code.strip().upper() for code in countries.split(",") if code.strip()]
+        if countries
+        else sorted({country for card in cards for country in card.countries()})
+    )
+    request = QuoteRequest(
+        unit_cost_cny=_decimal(goods_cny, "goods-cny"),
+        quantity=quantity,
+        parcel=Parcel(weight_g, parse_size_cm(size_cm) if size_cm else None),
+        hs_codes=tuple(hs),
+        country=wanted[0] if wanted else "US",
+        on=day,
+        category=category,
+    )
+    target = _decimal(margin, "margin") if margin else None
+    rows = list_prices(request, wanted, cards, catalog.rules, catalog.policy, catalog.fx, target)
+    if as_json:
+        typer.echo(json.dumps([price_to_dict(row) for row in rows], ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        "国家", "线路 line", "售价 USD", "买家付 USD", "利润率", "合计 ¥", "预期 ¥", title="List price 定价"
+    )
+    for row in rows:
+        if row.line_id is None or row.price is None:
+            table.add_row(row.country, "—", "—", "—", "—", "—", ", ".join(sorted(set(row.refused.values()))))
+            continue
+        table.add_row(
+            row.country + (" ?" if row.to_confirm else ""),
+            row.line_id,
+            str(row.price.amount),
+            f"{row.buyer_pays.amount if row.buyer_pays else ''} "
+            f"{_COLLECTED_BY[row.vat_collected_by or 'none']}",
+            f"{(row.margin or 0) * 100:.1f}%",
+            str(row.total.amount if row.total else ""),
+            str(row.expected_cost.amount if row.expected_cost else ""),
+        )
+    console.print(table)
+    console.print(
+        "? the tax rule in force is to confirm 税务规则待确认; [A] VAT added at checkout by AliExpress"
+    )

@@ -14,15 +14,15 @@ UK ≤ £135) or the buyer pays it on import.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 
 from kuajing.kit.errors import NotFound, ValidationFailed
 from kuajing.kit.money import Money
 from kuajing.logistics.assess import assess
-from kuajing.logistics.model import Freight, Parcel, RateCard, freight, percent, round_money
+from kuajing.logistics.model import CENT, Freight, Parcel, RateCard, freight, percent, round_money
 from kuajing.logistics.taxes import TaxAssessment, TaxRuleBook
 
 ZERO = Decimal(0)
@@ -198,11 +198,26 @@ def price_for_margin(
             (line.cny.amount for line in quote.lines if line.key in _PRICE_SHARE_KEYS), ZERO
         )
         fixed_usd = fixed / fx.rate("USD")
-        following = (fixed_usd / share).quantize(Decimal("0.01"), rounding="ROUND_CEILING")
+        following = (fixed_usd / share).quantize(CENT, rounding=ROUND_CEILING)
         if following == price or following in seen:
-            return max(following, price)
+            price = max(following, price)
+            break
         seen.add(price)
         price = following
+    return _settle(price, target, lambda p: _quote_at(request, card, rules, policy, fx, p).margin)
+
+
+def _settle(price: Decimal, target: Decimal, margin_at: Callable[[Decimal], Decimal]) -> Decimal:
+    """Rounding each fee to the cent can leave the estimate a cent or two off: walk to the lowest
+    cent that reaches the target (a bounded walk; the estimate is within a few cents)."""
+    for _ in range(100):
+        if margin_at(price) >= target:
+            break
+        price += CENT
+    for _ in range(100):
+        if price <= CENT or margin_at(price - CENT) < target:
+            break
+        price -= CENT
     return price
 
 
@@ -311,7 +326,8 @@ def _quote_at(
     total_usd = sum((line.usd.amount for line in lines if line.in_total), ZERO)
     price_cny = fx.to_cny(price_usd, "USD")
     profit = price_cny - total
-    margin = (profit / price_cny).quantize(Decimal("0.0001")) if price_cny else ZERO
+    # Rounded down: a margin shown as reaching the floor or the target really does.
+    margin = (profit / price_cny).quantize(Decimal("0.0001"), rounding=ROUND_DOWN) if price_cny else ZERO
     failure = charge.clearance_failure_rate
     freight_cny = sum(
         (line.cny.amount for line in lines if line.key.startswith(("freight", "surcharge"))), ZERO

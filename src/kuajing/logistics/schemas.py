@@ -8,6 +8,7 @@ from typing import Any
 from kuajing.kit.money import Money
 from kuajing.logistics.landed import Quote
 from kuajing.logistics.model import RateCard
+from kuajing.logistics.pricing import CountryPrice
 from kuajing.logistics.rank import Ranking
 
 
@@ -118,4 +119,23 @@ def card_to_dict(card: RateCard, *, user_imported: bool = False) -> dict[str, An
             kind: {"allowed": s.allowed, "per_parcel": str(s.per_parcel), "per_kg": str(s.per_kg)}
             for kind, s in card.surcharges.items()
         },
+    }
+
+
+def _maybe(value: Money | None) -> dict[str, str] | None:
+    return None if value is None else money(value)
+
+
+def price_to_dict(row: CountryPrice) -> dict[str, Any]:
+    return {
+        "country": row.country,
+        "line": row.line_id,
+        "price": _maybe(row.price),
+        "buyer_pays": _maybe(row.buyer_pays),
+        "margin": None if row.margin is None else str(row.margin),
+        "total": _maybe(row.total),
+        "expected_cost": _maybe(row.expected_cost),
+        "vat_collected_by": row.vat_collected_by,
+        "to_confirm": row.to_confirm,
+        "refused": [{"line": line, "reason": reason} for line, reason in sorted(row.refused.items())],
     }
