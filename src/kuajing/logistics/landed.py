@@ -14,7 +14,7 @@ UK ≤ £135) or the buyer pays it on import.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
@@ -84,7 +84,7 @@ class CostPolicy:
 class QuoteRequest:
     """One order of an offer spec to one country on one date."""
 
-    unit_cost_cny: Decimal  # the tier price for ``quantity`` (``tier_price``)
+    unit_cost_cny: Decimal  # what one piece costs on 1688 for this order (``offers.unit_cost``)
     quantity: int
     parcel: Parcel
     hs_codes: tuple[str, ...]  # one per distinct item in the parcel
@@ -147,18 +147,6 @@ class Quote:
 
     def line(self, key: str) -> CostLine:
         return next(item for item in self.lines if item.key == key)
-
-
-def tier_price(tiers: Sequence[tuple[int, Decimal]], quantity: int) -> Decimal:
-    """1688 tiers (start quantity, unit price): the highest start ≤ quantity; the first below it."""
-    if not tiers:
-        raise ValidationFailed("the offer has no price tiers", "该商品没有价格阶梯")
-    ordered = sorted(tiers)
-    chosen = ordered[0][1]
-    for start, price in ordered:
-        if start <= quantity:
-            chosen = price
-    return chosen
 
 
 def landed_cost(

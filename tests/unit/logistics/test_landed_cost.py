@@ -15,7 +15,6 @@ from kuajing.logistics.landed import (
     QuoteRequest,
     landed_cost,
     price_for_margin,
-    tier_price,
 )
 from kuajing.logistics.model import Parcel, RateCard, Surcharge, WeightBand, Zone
 from kuajing.logistics.rank import rank_lines
@@ -162,18 +161,6 @@ def test_bulk_purchases_pay_domestic_freight_and_special_goods_pay_surcharges() 
     quote = landed_cost(bulk, OFFICIAL, RULES, POLICY, FX)
     assert quote.line("domestic_freight").cny.amount == D("3.00")
     assert quote.line("surcharge_battery").cny.amount == D("5.68")  # $0.80 × 7.10
-
-
-def test_goods_at_the_tier_price_for_the_quantity() -> None:
-    tiers = [(1, D("3.50")), (100, D("3.20")), (1000, D("2.985"))]
-    assert tier_price(tiers, 1) == D("3.50")
-    assert tier_price(tiers, 100) == D("3.20")
-    assert tier_price(tiers, 999) == D("3.20")
-    assert tier_price(tiers, 5000) == D("2.985")
-    quote = landed_cost(
-        replace(REQUEST, unit_cost_cny=tier_price(tiers, 3), quantity=3), OFFICIAL, RULES, POLICY, FX
-    )
-    assert quote.line("goods").cny.amount == D("10.50")
 
 
 def test_a_card_outside_its_dates_is_refused() -> None:
