@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
@@ -13,14 +14,18 @@ from rich.table import Table
 
 from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
-from kuajing.kit.errors import ValidationFailed
+from kuajing.kit.errors import NotFound, ValidationFailed
 from kuajing.logistics.catalog import LogisticsCatalog
 from kuajing.logistics.landed import QuoteRequest
 from kuajing.logistics.model import Parcel, parse_size_cm
+from kuajing.logistics.offers import request_for_offer
 from kuajing.logistics.pricing import list_prices
 from kuajing.logistics.rank import Ranking
 from kuajing.logistics.schemas import card_to_dict, price_to_dict, ranking_to_dict
 from kuajing.logistics.service import catalog_for, quote_lines
+from kuajing.marketplaces.alibaba1688.models import ProductDetail
+from kuajing.stores.repository import StoreRepository
+from kuajing.stores.service import alibaba_client
 
 console = Console()
 _COLLECTED_BY = {"marketplace": "[A]", "customs": "[C]", "none": ""}
@@ -32,6 +37,23 @@ def _catalog() -> LogisticsCatalog:
     factory = make_session_factory(make_engine(settings.database_url))
     with factory() as session:
         return catalog_for(session, settings)
+
+
+def _offer_detail(offer_id: int) -> ProductDetail:
+    """The offer as 1688 states it now, read through the first 1688 buyer account."""
+    settings = get_settings()
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        accounts = list(StoreRepository(session).buyer_accounts())
+        if not accounts:
+            raise NotFound(
+                "no 1688 account: add one (kuajing stores add-1688) or connect the sandbox",
+                "没有 1688 账号:请先添加(kuajing stores add-1688)或连接沙箱",
+            )
+        with alibaba_client(accounts[0], settings) as client:
+            detail = client.product_detail(offer_id)
+        session.commit()  # a refreshed token is kept
+    return detail
 
 
 def _day(text: str | None) -> date:
@@ -56,10 +78,16 @@ def _decimal(text: str, field: str) -> Decimal:
 
 
 def quote(
-    goods_cny: Annotated[str, typer.Option(help="1688 unit price in CNY (the tier price for the quantity)")],
-    weight_g: Annotated[int, typer.Option(help="Gross parcel weight in grams")],
     country: Annotated[str, typer.Option(help="Destination, ISO code (DE, US, GB …)")],
     hs: Annotated[list[str], typer.Option(help="HS code of each distinct item in the parcel (repeat)")],
+    goods_cny: Annotated[
+        str | None, typer.Option(help="1688 unit price in CNY (the tier price for the quantity)")
+    ] = None,
+    weight_g: Annotated[int | None, typer.Option(help="Gross parcel weight in grams")] = None,
+    offer: Annotated[
+        int | None, typer.Option(help="Read price, weight and size from this 1688 offer (first 1688 account)")
+    ] = None,
+    spec: Annotated[str | None, typer.Option(help="The offer's spec id (its 代发价 for dropship)")] = None,
     size_cm: Annotated[str | None, typer.Option(help="Parcel size L x W x H in cm, e.g. 15x8x2")] = None,
     on: Annotated[str | None, typer.Option("--date", help="Order date (YYYY-MM-DD; default today)")] = None,
     line: Annotated[str | None, typer.Option(help="Quote only this line (see `kuajing lines list`)")] = None,
@@ -76,23 +104,41 @@ def quote(
 ) -> None:
     """Landed cost on every line (or one) for a parcel to a country on a date; the best line first."""
     day = _day(on)
-    request = QuoteRequest(
-        unit_cost_cny=_decimal(goods_cny, "goods-cny"),
-        quantity=quantity,
-        parcel=Parcel(
-            weight_g,
-            parse_size_cm(size_cm) if size_cm else None,
-            battery=battery,
-            liquid=liquid,
-            magnetic=magnetic,
-        ),
-        hs_codes=tuple(hs),
-        country=country.strip().upper(),
-        on=day,
-        price_usd=_decimal(price_usd, "price-usd") if price_usd else None,
-        category=category,
-        dropship=not bulk,
-    )
+    size = parse_size_cm(size_cm) if size_cm else None
+    price = _decimal(price_usd, "price-usd") if price_usd else None
+    if offer is not None:
+        request = request_for_offer(
+            _offer_detail(offer),
+            spec,
+            quantity=quantity,
+            country=country.strip().upper(),
+            on=day,
+            hs_codes=tuple(hs),
+            dropship=not bulk,
+            price_usd=price,
+            category=category,
+            weight_g=weight_g,
+            size_cm=size,
+        )
+        parcel = replace(request.parcel, battery=battery, liquid=liquid, magnetic=magnetic)
+        request = replace(request, parcel=parcel)
+    elif goods_cny is None or weight_g is None:
+        raise ValidationFailed(
+            "give --goods-cny and --weight-g, or --offer to read them from 1688",
+            "请提供 --goods-cny 和 --weight-g,或用 --offer 从 1688 读取",
+        )
+    else:
+        request = QuoteRequest(
+            unit_cost_cny=_decimal(goods_cny, "goods-cny"),
+            quantity=quantity,
+            parcel=Parcel(weight_g, size, battery=battery, liquid=liquid, magnetic=magnetic),
+            hs_codes=tuple(hs),
+            country=country.strip().upper(),
+            on=day,
+            price_usd=price,
+            category=category,
+            dropship=not bulk,
+        )
     ranking = quote_lines(_catalog(), request, line)
     if as_json:
         typer.echo(json.dumps(ranking_to_dict(ranking), ensure_ascii=False, indent=2))

@@ -256,9 +256,18 @@ def _quote_at(
         "Domestic freight",
         domestic,
         "CNY",
-        "dropship: the supplier ships" if request.dropship else f"costs: domestic freight ({policy.source})",
+        "dropship: the supplier ships"
+        if request.dropship
+        else f"costs: ¥{policy.domestic_freight_cny} a parcel to the forwarder ({policy.source})",
     )
-    add("packaging", "包装", "Packaging", policy.packaging_cny, "CNY", f"costs: packaging ({policy.source})")
+    add(
+        "packaging",
+        "包装",
+        "Packaging",
+        policy.packaging_cny,
+        "CNY",
+        f"costs: ¥{policy.packaging_cny} a parcel ({policy.source})",
+    )
     add(
         "freight",
         "国际运费",
