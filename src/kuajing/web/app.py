@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     from kuajing.fulfilment import routes as fulfilment_routes
+    from kuajing.logistics import routes as logistics_routes
     from kuajing.orders import routes as order_routes
     from kuajing.orders import rule_routes
     from kuajing.web import pages
@@ -77,4 +78,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(fulfilment_routes.router)
     app.include_router(order_routes.router)
     app.include_router(rule_routes.router)
+    app.include_router(logistics_routes.router)
     return app
