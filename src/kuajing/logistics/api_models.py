@@ -21,9 +21,8 @@ from pydantic_core import PydanticCustomError
 
 from kuajing.kit.errors import ValidationFailed
 from kuajing.logistics.landed import QuoteRequest
-from kuajing.logistics.model import Parcel
+from kuajing.logistics.model import Parcel, parse_size_cm
 
-_SIZE_SEPARATORS = re.compile(r"\s*(?:[xX×*,,]|\s)\s*")
 _HS_SEPARATORS = re.compile(r"[\s,,;;、]+")
 _HS_CODE = re.compile(r"\d{6,10}")
 
@@ -84,20 +83,18 @@ class QuoteInput(BaseModel):
     @field_validator("size_cm", mode="before")
     @classmethod
     def _size(cls, value: Any) -> tuple[Decimal, Decimal, Decimal] | None:
+        """``"15x8x2"`` (the form, the CLI) or three numbers (JSON), read by ``parse_size_cm``."""
         if _blank(value):
             return None
-        parts: Sequence[Any] = _SIZE_SEPARATORS.split(value.strip()) if isinstance(value, str) else value
-        if isinstance(parts, Sequence) and not isinstance(parts, str) and len(parts) == 3:
-            try:
-                sides = tuple(Decimal(str(part).strip()) for part in parts)
-            except InvalidOperation:
-                sides = ()
-            if len(sides) == 3 and all(side.is_finite() and 0 < side <= 1000 for side in sides):
-                return sides[0], sides[1], sides[2]
-        raise _problem(
-            f"expected three sides in cm like 15x8x2, got {value!r}",
-            f"应为三边长(厘米),如 15x8x2,实为 {value!r}",
-        )
+        is_list = isinstance(value, Sequence) and not isinstance(value, str)
+        text = "x".join(str(side) for side in value) if is_list and len(value) == 3 else str(value)
+        try:
+            return parse_size_cm(text)
+        except ValidationFailed:
+            raise _problem(
+                f"expected three sides in cm like 15x8x2, got {value!r}",
+                f"应为三边长(厘米),如 15x8x2,实为 {value!r}",
+            ) from None
 
     @field_validator("hs_codes", mode="before")
     @classmethod
