@@ -53,7 +53,7 @@ class LogisticsCatalog:
         for card in self.cards_on(day):
             if card.line_id == line_id:
                 return card
-        known = sorted({card.line_id for card in self.cards})
+        known = sorted(card.line_id for card in self.cards_on(day))
         raise NotFound(
             f"no rate card {line_id!r} valid on {day.isoformat()} (lines: {', '.join(known)})",
             f"没有在 {day.isoformat()} 有效的线路 {line_id!r}(可选: {', '.join(known)})",

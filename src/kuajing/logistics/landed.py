@@ -23,7 +23,7 @@ from kuajing.kit.errors import NotFound, ValidationFailed
 from kuajing.kit.money import Money
 from kuajing.logistics.assess import assess
 from kuajing.logistics.model import CENT, Freight, Parcel, RateCard, freight, percent, round_money
-from kuajing.logistics.taxes import TaxAssessment, TaxRuleBook
+from kuajing.logistics.taxes import TaxAssessment, TaxRuleBook, distinct_hs6
 
 ZERO = Decimal(0)
 
@@ -104,6 +104,7 @@ class QuoteRequest:
             raise ValidationFailed("goods cost must not be negative", "货值不能为负")
         if not self.hs_codes:
             raise ValidationFailed("at least one HS code is needed", "至少需要一个 HS 编码")
+        distinct_hs6(self.hs_codes)  # each code has at least six digits
         if len(self.country) != 2 or not self.country.isalpha() or not self.country.isupper():
             raise ValidationFailed(
                 f"country must be an ISO code like DE: {self.country!r}",
@@ -335,6 +336,11 @@ def _quote_at(
         notes.append(f"rule {rule.rule_id} is to confirm: {rule.note}")
     if card.sample:
         notes.append(f"rate card {card.line_id} holds sample values: import your own card")
+    used = sorted({card.currency, rule.currency, "USD"} - {"CNY"})
+    rates = ", ".join(f"{currency} {fx.rate(currency)}" for currency in used)
+    notes.append(
+        f"FX (CNY per unit) as of {fx.as_of.isoformat()}: {rates}" + (f" — {fx.source}" if fx.source else "")
+    )
     return Quote(
         line_id=card.line_id,
         line_name_zh=card.name_zh,

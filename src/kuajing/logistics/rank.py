@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from kuajing.kit.errors import ValidationFailed
 from kuajing.logistics.landed import CostPolicy, FxTable, Quote, QuoteRequest, landed_cost, price_for_margin
@@ -71,19 +72,19 @@ def explain(quotes: Sequence[Quote], request: QuoteRequest) -> tuple[str, str]:
     weight = f"{best.chargeable_weight_g} g"
     head_zh = (
         f"{best.line_name_zh} 是发往 {request.country} 的最优线路({weight}):"
-        f"预期成本 ¥{best.expected_cost.amount}(运费 ¥{best.line('freight').cny.amount},"
+        f"预期成本 ¥{best.expected_cost.amount}(运费 ¥{_freight(best)},"
         f"清关风险 ¥{best.risk.amount})"
     )
     head_en = (
         f"{best.line_name_en} is the best line to {request.country} ({weight}): expected "
-        f"¥{best.expected_cost.amount} (freight ¥{best.line('freight').cny.amount}, "
+        f"¥{best.expected_cost.amount} (freight ¥{_freight(best)}, "
         f"clearance risk ¥{best.risk.amount})"
     )
     if len(quotes) == 1:
         return head_zh + ",是唯一参与比较的线路。", head_en + ", the only line compared."
     second = quotes[1]
     gap = second.expected_cost.amount - best.expected_cost.amount
-    cheaper_freight = second.line("freight").cny.amount < best.line("freight").cny.amount
+    cheaper_freight = _freight(second) < _freight(best)
     if cheaper_freight:
         why_zh = (
             f"{second.line_name_zh} 运费更低,但 {percent(second.clearance_failure_rate)}% 的清关失败率"
@@ -97,3 +98,9 @@ def explain(quotes: Sequence[Quote], request: QuoteRequest) -> tuple[str, str]:
         why_zh = f"比次优的 {second.line_name_zh} 低 ¥{gap}"
         why_en = f"¥{gap} less than the runner-up, {second.line_name_en}"
     return f"{head_zh};{why_zh}。", f"{head_en}; {why_en}."
+
+
+def _freight(quote: Quote) -> Decimal:
+    """What the line charges: base freight and its surcharges (CNY), as the tables show it."""
+    keys = ("freight", "surcharge")
+    return sum((item.cny.amount for item in quote.lines if item.key.startswith(keys)), Decimal(0))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from kuajing.kit.errors import NotFound
+from kuajing.kit.errors import NotFound, ValidationFailed
 
 VAT_AT_SALE = "marketplace"  # AliExpress collects it as deemed supplier (IOSS, UK ≤ £135)
 VAT_AT_IMPORT = "customs"  # paid on import, by the buyer or the importer of record
@@ -116,6 +116,10 @@ def distinct_hs6(hs_codes: Sequence[str]) -> tuple[str, ...]:
     for code in hs_codes:
         digits = "".join(ch for ch in code if ch.isdigit())
         if len(digits) < 6:
-            raise ValueError(f"HS code needs at least 6 digits: {code!r}")
+            raise ValidationFailed(
+                f"HS code needs at least 6 digits: {code!r}",
+                f"HS 编码至少需要 6 位: {code!r}",
+                details={"field": "hs", "value": code},
+            )
         seen.setdefault(digits[:6], None)
     return tuple(seen)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from kuajing.kit.errors import NotFound
+from kuajing.kit.errors import NotFound, ValidationFailed
 from kuajing.logistics.assess import assess
 from kuajing.logistics.catalog import shipped_catalog
 from kuajing.logistics.taxes import TaxRule, TaxRuleBook, distinct_hs6
@@ -143,5 +143,6 @@ def test_no_rule_at_all_is_a_clear_error() -> None:
 
 
 def test_hs_codes_need_six_digits() -> None:
-    with pytest.raises(ValueError, match="6 digits"):
+    with pytest.raises(ValidationFailed, match="6 digits") as short:
         distinct_hs6(["3926"])
+    assert short.value.details == {"field": "hs", "value": "3926"}
