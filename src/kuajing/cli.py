@@ -11,6 +11,7 @@ from kuajing import __version__
 from kuajing.db.cli import app as db_app
 from kuajing.kit.errors import KuajingError
 from kuajing.logistics.cli import lines_app, price, quote
+from kuajing.logistics.data_cli import costs_app, duties_app
 from kuajing.orders.cli import exceptions_app, run, sync
 from kuajing.orders.rules_cli import rules_app
 from kuajing.sandbox.cli import app as sandbox_app
@@ -36,6 +37,10 @@ app.add_typer(stores_app, name="stores", help="AliExpress stores and 1688 buyer 
 app.add_typer(rules_app, name="rules", help="SKU mapping rules: list, add, test, export and import (xlsx).")
 app.add_typer(exceptions_app, name="exceptions", help="The exception queue: orders that need a person.")
 app.add_typer(lines_app, name="lines", help="Logistics lines: the rate cards in force, import and export.")
+app.add_typer(
+    duties_app, name="duties", help="Duty and VAT rules: which applies; import your own (TOML), remove them."
+)
+app.add_typer(costs_app, name="costs", help="Costs and margins (landed cost, pricing): show, import (TOML).")
 app.command(help="Landed cost on every logistics line for a parcel to a country; the best line first.")(quote)
 app.command(help="List price per country that earns the target margin on the best line.")(price)
 app.command(help="One pass: sync orders, buy what is due on 1688, upload tracking. Exit 0 when it ran.")(sync)

@@ -5,6 +5,7 @@ A new context with a ``tables.py`` adds one import line here.
 
 from kuajing.db.base import Base
 from kuajing.fulfilment import tables as fulfilment_tables
+from kuajing.logistics import tables as logistics_tables
 from kuajing.orders import tables as orders_tables
 from kuajing.purchasing import tables as purchasing_tables
 from kuajing.sourcing import tables as sourcing_tables
@@ -13,6 +14,7 @@ from kuajing.stores import tables as stores_tables
 __all__ = [
     "Base",
     "fulfilment_tables",
+    "logistics_tables",
     "orders_tables",
     "purchasing_tables",
     "sourcing_tables",
