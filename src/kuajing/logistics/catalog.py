@@ -29,14 +29,14 @@ DATA_DIR = Path(__file__).parent / "data"
 
 @dataclass(frozen=True, slots=True)
 class LogisticsCatalog:
-    cards: tuple[RateCard, ...]  # every version of every line; user imports marked by ``user_lines``
+    cards: tuple[RateCard, ...]  # every version of every line, shipped and imported
     rules: TaxRuleBook
     policy: CostPolicy
     fx: FxTable
-    user_lines: frozenset[tuple[str, str]] = frozenset()  # (line_id, version) imported by the user
+    warnings: tuple[str, ...] = ()  # saved documents that no longer load, left out
 
     def is_user_card(self, card: RateCard) -> bool:
-        return (card.line_id, card.version) in self.user_lines
+        return card.user_defined
 
     def cards_on(self, day: date) -> tuple[RateCard, ...]:
         """One card per line, the one in force on ``day``."""
@@ -61,18 +61,26 @@ class LogisticsCatalog:
         )
 
     def _rank(self, card: RateCard) -> tuple[bool, date]:
-        return self.is_user_card(card), card.valid_from
+        return card.user_defined, card.valid_from
 
     def with_user_documents(
-        self, cards: Iterable[RateCard] = (), rules: Iterable[TaxRule] = (), policy: CostPolicy | None = None
+        self,
+        cards: Iterable[RateCard] = (),
+        rules: Iterable[TaxRule] = (),
+        policy: CostPolicy | None = None,
+        warnings: Iterable[str] = (),
     ) -> LogisticsCatalog:
-        user_cards = tuple(cards)
+        """A user's card with the line and version of a card already here (a shipped card exported,
+        edited and imported back) replaces it; other versions stand beside it."""
+        user_cards = tuple(replace(card, user_defined=True) for card in cards)
+        replaced = {(card.line_id, card.version) for card in user_cards}
+        kept = tuple(card for card in self.cards if (card.line_id, card.version) not in replaced)
         return replace(
             self,
-            cards=(*self.cards, *user_cards),
+            cards=(*kept, *user_cards),
             rules=self.rules.with_rules(rules),
             policy=policy or self.policy,
-            user_lines=self.user_lines | {(card.line_id, card.version) for card in user_cards},
+            warnings=(*self.warnings, *warnings),
         )
 
     def with_settings(

@@ -16,6 +16,7 @@ from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.kit.errors import NotFound, ValidationFailed
 from kuajing.logistics.catalog import LogisticsCatalog
+from kuajing.logistics.data_cli import register_line_data_commands
 from kuajing.logistics.landed import QuoteRequest
 from kuajing.logistics.model import Parcel, parse_size_cm
 from kuajing.logistics.offers import request_for_offer
@@ -30,13 +31,17 @@ from kuajing.stores.service import alibaba_client
 console = Console()
 _COLLECTED_BY = {"marketplace": "[A]", "customs": "[C]", "none": ""}
 lines_app = typer.Typer(no_args_is_help=True)
+register_line_data_commands(lines_app)  # import / export / remove: the user's own cards
 
 
 def _catalog() -> LogisticsCatalog:
     settings = get_settings()
     factory = make_session_factory(make_engine(settings.database_url))
     with factory() as session:
-        return catalog_for(session, settings)
+        catalog = catalog_for(session, settings)
+    for warning in catalog.warnings:
+        console.print(f"[yellow]! left out (fix or remove it): {warning}[/yellow]")
+    return catalog
 
 
 def _offer_detail(offer_id: int) -> ProductDetail:

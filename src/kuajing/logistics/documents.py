@@ -107,6 +107,22 @@ class _Reader:
                 )
         return codes
 
+    def table(self, value: Any, path: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(
+                path, f"must be a table of key = value (got {value!r})", f"应为键值表(当前 {value!r})"
+            )
+        return value
+
+    def boolean(self, value: Any, path: str) -> bool:
+        """true/false (TOML) or the words a spreadsheet holds; a non-empty string is not "true"."""
+        if isinstance(value, bool):
+            return value
+        words = {"true": True, "yes": True, "是": True, "false": False, "no": False, "否": False}
+        if isinstance(value, str) and value.strip().lower() in words:
+            return words[value.strip().lower()]
+        raise self.fail(path, f"must be true or false: {value!r}", f"应为 true 或 false: {value!r}")
+
     def choice(self, value: Any, path: str, options: tuple[str, ...]) -> str:
         if value not in options:
             raise self.fail(
@@ -117,7 +133,7 @@ class _Reader:
         return str(value)
 
 
-def parse_rate_card(doc: Mapping[str, Any], origin: str) -> RateCard:
+def parse_rate_card(doc: Mapping[str, Any], origin: str, *, user_defined: bool = False) -> RateCard:
     r = _Reader(origin)
     valid_from = r.day(r.get(doc, "valid_from", ""), "valid_from")
     valid_to = r.optional_day(doc.get("valid_to"), "valid_to")
@@ -139,11 +155,12 @@ def parse_rate_card(doc: Mapping[str, Any], origin: str) -> RateCard:
                 )
             seen[country] = zone.code
     surcharges = {}
-    for kind, spec in dict(doc.get("surcharges", {})).items():
+    for kind, spec in r.table(doc.get("surcharges", {}), "surcharges").items():
         kind_path = f"surcharges.{kind}"
         r.choice(kind, kind_path, SPECIAL_GOODS)
+        spec = r.table(spec, kind_path)
         surcharges[kind] = Surcharge(
-            allowed=bool(spec.get("allowed", True)),
+            allowed=r.boolean(spec.get("allowed", True), f"{kind_path}.allowed"),
             per_parcel=r.decimal(spec.get("per_parcel", "0"), f"{kind_path}.per_parcel"),
             per_kg=r.decimal(spec.get("per_kg", "0"), f"{kind_path}.per_kg"),
         )
@@ -157,7 +174,7 @@ def parse_rate_card(doc: Mapping[str, Any], origin: str) -> RateCard:
         valid_from=valid_from,
         valid_to=valid_to,
         source=str(r.get(doc, "source")),
-        sample=bool(doc.get("sample", False)),
+        sample=r.boolean(doc.get("sample", False), "sample"),
         version=str(r.get(doc, "version")),
         zones=zones,
         volumetric_divisor=None
@@ -173,6 +190,7 @@ def parse_rate_card(doc: Mapping[str, Any], origin: str) -> RateCard:
         else r.decimal(doc["max_sum_cm"], "max_sum_cm"),
         surcharges=surcharges,
         service_code=str(doc.get("service_code", "")),
+        user_defined=user_defined,
     )
 
 
@@ -206,15 +224,22 @@ def _zone(r: _Reader, doc: Mapping[str, Any], path: str, default_failure: Decima
     if not (isinstance(transit, list) and len(transit) == 2):
         raise r.fail(f"{path}transit_days", "two numbers: [fastest, slowest]", "应为 [最快, 最慢] 两个数")
     low, high = (r.integer(day, f"{path}transit_days", 0) for day in transit)
+    if high < low:
+        raise r.fail(
+            f"{path}transit_days", f"fastest after slowest: {transit}", f"最快天数大于最慢天数: {transit}"
+        )
+    failures = r.table(doc.get("failure_rate_by_country", {}), f"{path}failure_rate_by_country")
     by_country = {
-        str(code).upper(): r.rate(rate, f"{path}failure_rate_by_country.{code}")
-        for code, rate in dict(doc.get("failure_rate_by_country", {})).items()
+        r.countries([code], f"{path}failure_rate_by_country")[0]: r.rate(
+            rate, f"{path}failure_rate_by_country.{code}"
+        )
+        for code, rate in failures.items()
     }
     return Zone(
         code=str(r.get(doc, "code", path)),
         countries=r.countries(r.get(doc, "countries", path), f"{path}countries"),
         bands=tuple(bands),
-        transit_days=(low, max(low, high)),
+        transit_days=(low, high),
         clearance_failure_rate=r.rate(
             doc.get("clearance_failure_rate", str(default_failure)), f"{path}clearance_failure_rate"
         ),
@@ -231,10 +256,10 @@ def parse_tax_rule(doc: Mapping[str, Any], origin: str, *, user_defined: bool = 
         raise r.fail("valid_to", "must be after valid_from", "必须晚于 valid_from")
     vat_rates = {
         str(code).upper(): r.rate(rate, f"vat_rates.{code}")
-        for code, rate in dict(r.get(doc, "vat_rates")).items()
+        for code, rate in r.table(r.get(doc, "vat_rates"), "vat_rates").items()
     }
     duty_rates = {}
-    for prefix, rate in dict(doc.get("duty_rates", {})).items():
+    for prefix, rate in r.table(doc.get("duty_rates", {}), "duty_rates").items():
         digits = str(prefix)
         if not (digits.isdigit() and 2 <= len(digits) <= 10):
             raise r.fail(f"duty_rates.{prefix}", "an HS prefix of 2 to 10 digits", "HS 前缀须为 2–10 位数字")
@@ -263,13 +288,13 @@ def parse_tax_rule(doc: Mapping[str, Any], origin: str, *, user_defined: bool = 
             doc.get("high_value_vat", VAT_AT_IMPORT), "high_value_vat", (VAT_AT_SALE, VAT_AT_IMPORT, VAT_NONE)
         ),
         de_minimis=None if de_minimis in (None, "") else r.decimal(de_minimis, "de_minimis"),
-        duty_includes_freight=bool(doc.get("duty_includes_freight", True)),
+        duty_includes_freight=r.boolean(doc.get("duty_includes_freight", True), "duty_includes_freight"),
         default_duty_rate=r.rate(doc.get("default_duty_rate", "0"), "default_duty_rate"),
         duty_rates=duty_rates,
         surcharge_rate=r.rate(doc.get("surcharge_rate", "0"), "surcharge_rate"),
         surcharge_label=str(doc.get("surcharge_label", "")),
-        to_confirm=bool(doc.get("to_confirm", False)),
-        sample_rates=bool(doc.get("sample_rates", False)),
+        to_confirm=r.boolean(doc.get("to_confirm", False), "to_confirm"),
+        sample_rates=r.boolean(doc.get("sample_rates", False), "sample_rates"),
         note=str(doc.get("note", "")),
         user_defined=user_defined,
     )
@@ -279,7 +304,7 @@ def parse_cost_policy(doc: Mapping[str, Any], origin: str) -> CostPolicy:
     r = _Reader(origin)
     commission = {
         str(k): r.rate(v, f"commission_by_category.{k}")
-        for k, v in dict(r.get(doc, "commission_by_category")).items()
+        for k, v in r.table(r.get(doc, "commission_by_category"), "commission_by_category").items()
     }
     if "*" not in commission:
         raise r.fail("commission_by_category", 'needs a default ("*")', '需要默认类目 "*"')
@@ -293,7 +318,7 @@ def parse_cost_policy(doc: Mapping[str, Any], origin: str) -> CostPolicy:
         target_margin=r.rate(r.get(doc, "target_margin"), "target_margin"),
         margin_floor=r.rate(r.get(doc, "margin_floor"), "margin_floor"),
         source=str(r.get(doc, "source")),
-        sample=bool(doc.get("sample", True)),
+        sample=r.boolean(doc.get("sample", True), "sample"),
     )
 
 
@@ -301,7 +326,7 @@ def parse_fx(doc: Mapping[str, Any], origin: str) -> FxTable:
     r = _Reader(origin)
     rates = {
         _currency(r, code, f"cny_per.{code}"): r.decimal(rate, f"cny_per.{code}")
-        for code, rate in dict(r.get(doc, "cny_per")).items()
+        for code, rate in r.table(r.get(doc, "cny_per"), "cny_per").items()
     }
     for code, rate in rates.items():
         if rate == 0:

@@ -128,6 +128,7 @@ class RateCard:
     max_sum_cm: Decimal | None = None  # length + width + height
     surcharges: dict[str, Surcharge] = field(default_factory=dict)
     service_code: str = ""  # the AliExpress logistics service, where the line is one
+    user_defined: bool = False  # imported by the user (wins over a shipped card on its dates)
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)

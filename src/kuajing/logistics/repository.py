@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from kuajing.logistics.documents import parse_cost_policy, parse_rate_card, parse_tax_rule
+from kuajing.logistics.documents import DocumentInvalid, parse_cost_policy, parse_rate_card, parse_tax_rule
 from kuajing.logistics.landed import CostPolicy
 from kuajing.logistics.model import RateCard
 from kuajing.logistics.tables import (
@@ -50,6 +50,7 @@ class UserDocuments:
     cards: tuple[RateCard, ...] = ()
     rules: tuple[TaxRule, ...] = ()
     policy: CostPolicy | None = None
+    problems: tuple[str, ...] = ()  # documents that no longer parse, each with why
 
 
 def origin_of(row: LogisticsDocumentRow) -> str:
@@ -125,15 +126,19 @@ class LogisticsDocuments:
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     def load_active(self) -> UserDocuments:
-        """Every active document parsed; a stored document that no longer parses raises DocumentInvalid."""
+        """Every active document parsed; one that no longer parses is reported in ``problems``."""
         cards: list[RateCard] = []
         rules: list[TaxRule] = []
         policy: CostPolicy | None = None
+        problems: list[str] = []
         for row in self.list():
-            if row.kind == KIND_RATE_CARD:
-                cards.append(parse_rate_card(row.document, origin_of(row)))
-            elif row.kind == KIND_TAX_RULE:
-                rules.append(parse_tax_rule(row.document, origin_of(row), user_defined=True))
-            elif row.kind == KIND_COSTS:
-                policy = parse_cost_policy(row.document, origin_of(row))  # the latest import wins
-        return UserDocuments(tuple(cards), tuple(rules), policy)
+            try:
+                if row.kind == KIND_RATE_CARD:
+                    cards.append(parse_rate_card(row.document, origin_of(row), user_defined=True))
+                elif row.kind == KIND_TAX_RULE:
+                    rules.append(parse_tax_rule(row.document, origin_of(row), user_defined=True))
+                elif row.kind == KIND_COSTS:
+                    policy = parse_cost_policy(row.document, origin_of(row))  # the latest import wins
+            except DocumentInvalid as error:
+                problems.append(error.message_en)
+        return UserDocuments(tuple(cards), tuple(rules), policy, tuple(problems))

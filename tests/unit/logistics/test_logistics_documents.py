@@ -94,3 +94,35 @@ def test_costs_need_a_default_commission() -> None:
     assert parse_cost_policy(costs, "costs.toml").commission_rate("unknown") == D("0.08")
     with pytest.raises(DocumentInvalid, match="commission_by_category"):
         parse_cost_policy({**costs, "commission_by_category": {"apparel": "0.08"}}, "costs.toml")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d["surcharges"]["battery"].update(allowed="false"), None),
+        (lambda d: d["surcharges"]["battery"].update(allowed="maybe"), "surcharges.battery.allowed"),
+        (lambda d: d.update(surcharges="none"), "surcharges"),
+        (lambda d: d["zones"][0].update(transit_days=[20, 10]), "zones[0].transit_days"),
+        (
+            lambda d: d["zones"][0].update(failure_rate_by_country={"USA": "0.01"}),
+            "zones[0].failure_rate_by_country",
+        ),
+    ],
+)
+def test_spreadsheet_words_and_shapes_are_read_strictly(change: Any, field: str | None) -> None:
+    doc = card_doc()
+    change(doc)
+    if field is None:  # the word "false" means false, not a non-empty (truthy) string
+        assert parse_rate_card(doc, "card.toml").surcharges["battery"].allowed is False
+        return
+    with pytest.raises(DocumentInvalid) as bad:
+        parse_rate_card(doc, "card.toml")
+    assert str(bad.value.details["field"]).startswith(field)
+
+
+def test_a_scalar_where_a_table_belongs_is_named() -> None:
+    rule = read_toml(DATA_DIR / "tax_rules.toml")["rule"][0]
+    with pytest.raises(DocumentInvalid, match="vat_rates"):
+        parse_tax_rule({**rule, "vat_rates": "0.19"}, "rules.toml")
+    with pytest.raises(DocumentInvalid, match="to_confirm"):
+        parse_tax_rule({**rule, "to_confirm": "yes please"}, "rules.toml")
