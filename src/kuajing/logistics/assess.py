@@ -55,6 +55,8 @@ def assess(
     else:
         duty, detail = Decimal(0), (f"≤ {rule.low_value_threshold} {rule.currency}: no duty",)
 
+    # Import VAT is taken on the duty as assessed (rounded to the cent), as customs do: a float
+    # calculator working on the unrounded duty can differ by a cent.
     if vat_mode == VAT_AT_SALE:
         basis = value
     elif vat_mode == VAT_AT_IMPORT:

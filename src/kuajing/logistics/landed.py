@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from kuajing.kit.errors import NotFound, ValidationFailed
 from kuajing.kit.money import Money
@@ -324,8 +324,8 @@ def _quote_at(
     total_usd = sum((line.usd.amount for line in lines if line.in_total), ZERO)
     price_cny = fx.to_cny(price_usd, "USD")
     profit = price_cny - total
-    # Rounded down: a margin shown as reaching the floor or the target really does.
-    margin = (profit / price_cny).quantize(Decimal("0.0001"), rounding=ROUND_DOWN) if price_cny else ZERO
+    # Rounded towards −∞: a margin shown as reaching the floor or the target really does.
+    margin = (profit / price_cny).quantize(Decimal("0.0001"), rounding=ROUND_FLOOR) if price_cny else ZERO
     failure = charge.clearance_failure_rate
     freight_cny = sum(
         (line.cny.amount for line in lines if line.key.startswith(("freight", "surcharge"))), ZERO

@@ -440,5 +440,5 @@ def _chunk(
     np.multiply(_round_micro(vat * taxes.rule_rate), mask, out=out["vat"])
     np.multiply(total, mask, out=out["total"])
     np.multiply(total + risk, mask, out=out["expected"])
-    # ``(profit / price).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)``: toward zero.
-    np.multiply(np.abs(profit) * 10_000 // price_fen * np.sign(profit), mask, out=out["margin"])
+    # ``(profit / price).quantize(Decimal("0.0001"), rounding=ROUND_FLOOR)``: towards −∞.
+    np.multiply(profit * 10_000 // price_fen, mask, out=out["margin"])  # floor, as Quote.margin
