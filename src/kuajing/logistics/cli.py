@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -15,6 +14,7 @@ from rich.table import Table
 from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.kit.errors import NotFound, ValidationFailed
+from kuajing.logistics import cli_args
 from kuajing.logistics.catalog import LogisticsCatalog
 from kuajing.logistics.data_cli import register_line_data_commands
 from kuajing.logistics.landed import QuoteRequest
@@ -61,27 +61,6 @@ def _offer_detail(offer_id: int) -> ProductDetail:
     return detail
 
 
-def _day(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(
-            f"--date: not YYYY-MM-DD: {text!r}", f"--date: 日期格式应为 YYYY-MM-DD: {text!r}"
-        ) from None
-
-
-def _decimal(text: str, field: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite():
-        raise ValidationFailed(f"--{field}: not a number: {text!r}", f"--{field}: 不是数字: {text!r}")
-    return value
-
-
 def quote(
     country: Annotated[str, typer.Option(help="Destination, ISO code (DE, US, GB …)")],
     hs: Annotated[list[str], typer.Option(help="HS code of each distinct item in the parcel (repeat)")],
@@ -108,9 +87,9 @@ def quote(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
 ) -> None:
     """Landed cost on every line (or one) for a parcel to a country on a date; the best line first."""
-    day = _day(on)
+    day = cli_args.day(on)
     size = parse_size_cm(size_cm) if size_cm else None
-    price = _decimal(price_usd, "price-usd") if price_usd else None
+    price = cli_args.decimal(price_usd, "price-usd") if price_usd else None
     if offer is not None:
         request = request_for_offer(
             _offer_detail(offer),
@@ -134,7 +113,7 @@ def quote(
         )
     else:
         request = QuoteRequest(
-            unit_cost_cny=_decimal(goods_cny, "goods-cny"),
+            unit_cost_cny=cli_args.decimal(goods_cny, "goods-cny"),
             quantity=quantity,
             parcel=Parcel(weight_g, size, battery=battery, liquid=liquid, magnetic=magnetic),
             hs_codes=tuple(hs),
@@ -217,7 +196,7 @@ def list_lines(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """The rate cards in force: official AliExpress lines and forwarders."""
-    day = _day(on)
+    day = cli_args.day(on)
     catalog = _catalog()
     cards = catalog.cards_on(day)
     if as_json:
@@ -257,7 +236,7 @@ def price(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
 ) -> None:
     """The AliExpress list price per country that earns the target margin on the best line."""
-    day = _day(on)
+    day = cli_args.day(on)
     catalog = _catalog()
     cards = catalog.cards_on(day)
     wanted = (
@@ -266,7 +245,7 @@ def price(
         else sorted({country for card in cards for country in card.countries()})
     )
     request = QuoteRequest(
-        unit_cost_cny=_decimal(goods_cny, "goods-cny"),
+        unit_cost_cny=cli_args.decimal(goods_cny, "goods-cny"),
         quantity=quantity,
         parcel=Parcel(weight_g, parse_size_cm(size_cm) if size_cm else None),
         hs_codes=tuple(hs),
@@ -274,7 +253,7 @@ def price(
         on=day,
         category=category,
     )
-    target = _decimal(margin, "margin") if margin else None
+    target = cli_args.decimal(margin, "margin") if margin else None
     rows = list_prices(request, wanted, cards, catalog.rules, catalog.policy, catalog.fx, target)
     if as_json:
         typer.echo(json.dumps([price_to_dict(row) for row in rows], ensure_ascii=False, indent=2))

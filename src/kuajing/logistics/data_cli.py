@@ -25,6 +25,7 @@ from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.kit.errors import KuajingError, NotFound, ValidationFailed
 from kuajing.kit.remote_clock import clock_for
+from kuajing.logistics import cli_args
 from kuajing.logistics import user_documents as use
 from kuajing.logistics.catalog import LogisticsCatalog, shipped_catalog
 from kuajing.logistics.import_errors import ImportRejected
@@ -90,17 +91,6 @@ def _read(path: Path) -> bytes:
         ) from None
 
 
-def _day(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed(
-            f"--date: not YYYY-MM-DD: {text!r}", f"--date: 日期格式应为 YYYY-MM-DD: {text!r}"
-        ) from None
-
-
 def _catalog(session: Session) -> LogisticsCatalog:
     return catalog_for(session, get_settings())
 
@@ -154,7 +144,7 @@ def export_line(
     with _reported(), _session() as session:
         catalog = _catalog(session)
         if version is None:
-            card = catalog.card(line_id, _day(on))
+            card = catalog.card(line_id, cli_args.day(on))
         else:
             found = [c for c in catalog.cards if c.line_id == line_id and c.version == version]
             if not found:
@@ -242,7 +232,7 @@ def list_duties(
 ) -> None:
     """Duty/VAT rules (shipped and yours); with --country, which one applies on the date."""
     with _reported(), _session() as session:
-        day = _day(on)
+        day = cli_args.day(on)
         book = _catalog(session).rules
         code = country.strip().upper() if country else None
         if code is not None and not (len(code) == 2 and code.isalpha()):
