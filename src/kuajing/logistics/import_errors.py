@@ -6,38 +6,9 @@ Importers collect every problem of a file before saying no, and save nothing whe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
+from kuajing.kit.importing import ImportProblem
 from kuajing.logistics.documents import DocumentInvalid
-
-
-@dataclass(frozen=True, slots=True)
-class ImportProblem:
-    """One bad cell or field. ``sheet`` is the xlsx sheet, or the TOML table (``rule[2]``);
-    ``row`` is the 1-based sheet row, 0 for the sheet or table as a whole."""
-
-    file: str
-    sheet: str
-    row: int
-    column: str
-    reason_zh: str
-    reason_en: str
-
-    def place(self) -> str:
-        row = f" 行 row {self.row}" if self.row else ""
-        column = f" 列 column {self.column}" if self.column else ""
-        return f"{self.file} [{self.sheet}]{row}{column}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "reason_zh": self.reason_zh,
-            "reason_en": self.reason_en,
-        }
 
 
 class ImportRejected(DocumentInvalid):
@@ -66,4 +37,4 @@ def problem_from(error: DocumentInvalid, file: str, sheet: str, row: int = 0) ->
     path = str(error.details.get("field", ""))
     prefix = f"{error.details.get('file', '')}: {path}: "
     zh, en = error.message_zh.removeprefix(prefix), error.message_en.removeprefix(prefix)
-    return ImportProblem(file, sheet, row, path, zh, en)
+    return ImportProblem(file, row, path, zh, en, sheet=sheet)

@@ -33,9 +33,10 @@ from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 
+from kuajing.kit.importing import ImportProblem
 from kuajing.logistics import excel_cells as cell
 from kuajing.logistics.documents import LINE_KINDS, DocumentInvalid, parse_rate_card
-from kuajing.logistics.import_errors import ImportProblem, ImportRejected, problem_from
+from kuajing.logistics.import_errors import ImportRejected, problem_from
 from kuajing.logistics.model import SPECIAL_GOODS, RateCard
 
 PathOrStream = str | os.PathLike[str] | IO[bytes]
@@ -154,7 +155,7 @@ class _Sheet:
         self.file, self.title, self.rows, self.problems = file, title, rows, problems
 
     def problem(self, row: int, column: str, reason_zh: str, reason_en: str) -> None:
-        self.problems.append(ImportProblem(self.file, self.title, row, column, reason_zh, reason_en))
+        self.problems.append(ImportProblem(self.file, row, column, reason_zh, reason_en, sheet=self.title))
 
     def read(self, field: Field, value: Any, row: int, column: str, label: str = "") -> Any:
         try:
@@ -221,7 +222,9 @@ def _open(source: PathOrStream, file_name: str, problems: list[ImportProblem]) -
         workbook = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         problems.append(
-            ImportProblem(file_name, "", 0, "", f"无法读取 xlsx 文件:{exc}", f"not a readable xlsx: {exc}")
+            ImportProblem(
+                file_name, 0, "", f"无法读取 xlsx 文件:{exc}", f"not a readable xlsx: {exc}", sheet=""
+            )
         )
         return {}
     names = {_norm(form): name for name, forms in SHEET_NAMES.items() for form in (name, *forms)}
@@ -238,7 +241,9 @@ def _open(source: PathOrStream, file_name: str, problems: list[ImportProblem]) -
         if name not in sheets:
             zh = SHEET_NAMES[name][0]
             problems.append(
-                ImportProblem(file_name, name, 0, "", f"缺少工作表 {zh}/{name}", f"sheet {name} is missing")
+                ImportProblem(
+                    file_name, 0, "", f"缺少工作表 {zh}/{name}", f"sheet {name} is missing", sheet=name
+                )
             )
     return sheets
 

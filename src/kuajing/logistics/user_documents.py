@@ -24,8 +24,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kuajing.kit.errors import NotFound
+from kuajing.kit.importing import ImportProblem
 from kuajing.logistics.documents import DocumentInvalid, parse_cost_policy, parse_tax_rule
-from kuajing.logistics.import_errors import ImportProblem, ImportRejected, problem_from
+from kuajing.logistics.import_errors import ImportRejected, problem_from
 from kuajing.logistics.importers import VERSION_MAX, PathOrStream, RateCardImport, read_rate_card
 from kuajing.logistics.landed import CostPolicy
 from kuajing.logistics.repository import LogisticsDocuments
@@ -73,7 +74,7 @@ def read_tax_rules(content: bytes, *, file_name: str) -> list[tuple[dict[str, An
     rules = table.get("rule")
     if not isinstance(rules, list) or not rules or not all(isinstance(rule, dict) for rule in rules):
         zh, en = "需要至少一个 [[rule]] 表", "at least one [[rule]] table is needed"
-        raise ImportRejected(file_name, [ImportProblem(file_name, "rule", 0, "", zh, en)])
+        raise ImportRejected(file_name, [ImportProblem(file_name, 0, "", zh, en, sheet="rule")])
     problems: list[ImportProblem] = []
     parsed: list[tuple[dict[str, Any], TaxRule]] = []
     first_seen: dict[str, int] = {}
@@ -87,13 +88,13 @@ def read_tax_rules(content: bytes, *, file_name: str) -> list[tuple[dict[str, An
             continue
         except (TypeError, ValueError, AttributeError) as error:  # a table where a value is due, …
             problems.append(
-                ImportProblem(file_name, where, 0, "", f"格式错误: {error}", f"malformed: {error}")
+                ImportProblem(file_name, 0, "", f"格式错误: {error}", f"malformed: {error}", sheet=where)
             )
             continue
         if rule.rule_id in first_seen:
             zh = f"rule_id {rule.rule_id} 重复(rule[{first_seen[rule.rule_id]}])"
             en = f"rule_id {rule.rule_id} repeated (rule[{first_seen[rule.rule_id]}])"
-            problems.append(ImportProblem(file_name, where, 0, "rule_id", zh, en))
+            problems.append(ImportProblem(file_name, 0, "rule_id", zh, en, sheet=where))
             continue
         first_seen[rule.rule_id] = index
         parsed.append((document, rule))
@@ -132,7 +133,7 @@ def read_costs(content: bytes, *, file_name: str) -> tuple[dict[str, Any], CostP
         if not isinstance(document.get("commission_by_category", {}), Mapping):
             zh, en = "应为表 [commission_by_category]", "must be a table [commission_by_category]"
             raise ImportRejected(
-                file_name, [ImportProblem(file_name, COSTS_KEY, 0, "commission_by_category", zh, en)]
+                file_name, [ImportProblem(file_name, 0, "commission_by_category", zh, en, sheet=COSTS_KEY)]
             )
         return document, parse_cost_policy(document, file_name)
     except ImportRejected:
@@ -168,7 +169,7 @@ def _version_of(document: Mapping[str, Any]) -> str:
 def _check_version(document: Mapping[str, Any], file_name: str, where: str) -> None:
     if len(_version_of(document)) > VERSION_MAX:
         zh, en = f"版本最多 {VERSION_MAX} 个字符", f"a version has at most {VERSION_MAX} characters"
-        raise ImportRejected(file_name, [ImportProblem(file_name, where, 0, "version", zh, en)])
+        raise ImportRejected(file_name, [ImportProblem(file_name, 0, "version", zh, en, sheet=where)])
 
 
 def _located(error: DocumentInvalid, file_name: str, where: str) -> ImportProblem:
@@ -184,4 +185,4 @@ def _toml(content: bytes, file_name: str, where: str) -> dict[str, Any]:
         zh, en = "文件须为 UTF-8 编码", "the file must be UTF-8 text"
     except tomllib.TOMLDecodeError as error:
         zh, en = f"TOML 格式错误: {error}", f"not valid TOML: {error}"
-    raise ImportRejected(file_name, [ImportProblem(file_name, where, 0, "", zh, en)])
+    raise ImportRejected(file_name, [ImportProblem(file_name, 0, "", zh, en, sheet=where)])

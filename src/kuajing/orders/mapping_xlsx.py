@@ -27,6 +27,7 @@ from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 
 from kuajing.kit.errors import ValidationFailed
+from kuajing.kit.importing import ImportProblem
 from kuajing.kit.money import Money
 from kuajing.orders.mapping import DEFAULT_PRIORITY, MatchKind, OfferCatalog, SkuMappingRule, validate_rule
 
@@ -74,27 +75,9 @@ _FALSE_WORDS = {"0", "false", "no", "n", "否", "停用", "×", "✗"}
 
 
 @dataclass(frozen=True)
-class RowError:
-    file: str
-    row: int  # 1-based sheet row; 1 is the header row, 0 the file as a whole
-    column: str  # the header as written in the file ("" for the file as a whole)
-    reason_zh: str
-    reason_en: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "row": self.row,
-            "column": self.column,
-            "reason_zh": self.reason_zh,
-            "reason_en": self.reason_en,
-        }
-
-
-@dataclass(frozen=True)
 class ImportResult:
     rules: tuple[SkuMappingRule, ...]  # every row's rule; empty as soon as one row is bad
-    errors: tuple[RowError, ...]
+    errors: tuple[ImportProblem, ...]
     good_rules: tuple[SkuMappingRule, ...] = ()  # the rules of the good rows, for "import the good ones"
 
     @property
@@ -183,7 +166,9 @@ def import_rules(path_or_stream: PathOrStream, catalog: OfferCatalog, *, file_na
     try:
         workbook = load_workbook(path_or_stream, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        error = RowError(file_name, 0, "", f"无法读取 xlsx 文件:{exc}", f"cannot read the xlsx file: {exc}")
+        error = ImportProblem(
+            file_name, 0, "", f"无法读取 xlsx 文件:{exc}", f"cannot read the xlsx file: {exc}"
+        )
         return ImportResult((), (error,))
     try:
         sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
@@ -194,7 +179,7 @@ def import_rules(path_or_stream: PathOrStream, catalog: OfferCatalog, *, file_na
 
 
 def _import_rows(rows: Sequence[list[Any]], catalog: OfferCatalog, file_name: str) -> ImportResult:
-    errors: list[RowError] = []
+    errors: list[ImportProblem] = []
     positions, headers = _read_header(rows[0] if rows else [], file_name, errors)
     if errors:
         return ImportResult((), tuple(errors))
@@ -205,14 +190,14 @@ def _import_rows(rows: Sequence[list[Any]], catalog: OfferCatalog, file_name: st
             continue
         rule, cell_problems = _parse_row(values)
         row_errors = [
-            RowError(file_name, row_number, headers.get(field, _BY_FIELD[field].header), zh, en)
+            ImportProblem(file_name, row_number, headers.get(field, _BY_FIELD[field].header), zh, en)
             for field, zh, en in cell_problems
         ]
         if rule is not None:
             for problem in validate_rule(rule, catalog):
                 column = headers.get(problem.field, _BY_FIELD[problem.field].header)
                 row_errors.append(
-                    RowError(file_name, row_number, column, problem.message_zh, problem.message_en)
+                    ImportProblem(file_name, row_number, column, problem.message_zh, problem.message_en)
                 )
         errors.extend(row_errors)
         if rule is not None and not row_errors:
@@ -223,7 +208,7 @@ def _import_rows(rows: Sequence[list[Any]], catalog: OfferCatalog, file_name: st
 
 
 def _read_header(
-    header_row: Sequence[Any], file_name: str, errors: list[RowError]
+    header_row: Sequence[Any], file_name: str, errors: list[ImportProblem]
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Column positions and the header text as written, by field; unknown columns are ignored."""
     known = {_norm(text): column.field for column in COLUMNS for text in _header_forms(column)}
@@ -235,7 +220,9 @@ def _read_header(
         if field is None:
             continue
         if field in positions:
-            errors.append(RowError(file_name, 1, text, f"列 {text} 重复", f"column {text} appears twice"))
+            errors.append(
+                ImportProblem(file_name, 1, text, f"列 {text} 重复", f"column {text} appears twice")
+            )
             continue
         positions[field] = index
         headers[field] = text
@@ -243,7 +230,7 @@ def _read_header(
         if field not in positions:
             column = _BY_FIELD[field]
             errors.append(
-                RowError(
+                ImportProblem(
                     file_name,
                     1,
                     column.header,
@@ -355,7 +342,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
 # --- rejects -------------------------------------------------------------------------------------
 
 
-def rejects_workbook(errors: Iterable[RowError]) -> bytes:
+def rejects_workbook(errors: Iterable[ImportProblem]) -> bytes:
     """The errors as an xlsx (file, row, column, reason zh, reason en), to hand back to the seller."""
     workbook = Workbook()
     sheet = workbook.active

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
+from kuajing.kit.importing import ImportProblem
 from kuajing.kit.money import Money
 from kuajing.kit.remote_clock import clock_for
 from kuajing.orders.mapping import (
@@ -36,7 +37,7 @@ from kuajing.orders.mapping import (
     explain,
     sort_rules,
 )
-from kuajing.orders.mapping_xlsx import RowError, export_rules, import_rules, rejects_workbook
+from kuajing.orders.mapping_xlsx import export_rules, import_rules, rejects_workbook
 from kuajing.orders.rules_store import save_rule, to_rule
 from kuajing.orders.tables import SkuMappingRuleRow
 from kuajing.sourcing.snapshots import OfferSnapshots
@@ -91,7 +92,7 @@ def _print_problems(problems: tuple[RuleProblem, ...] | list[RuleProblem]) -> No
         typer.secho(f"✗ {problem.field}: {problem.message_zh} / {problem.message_en}", fg="red", err=True)
 
 
-def _print_row_errors(errors: tuple[RowError, ...]) -> None:
+def _print_row_errors(errors: tuple[ImportProblem, ...]) -> None:
     for error in errors:
         place = f"{error.file} 行 row {error.row}" + (f", 列 column {error.column}" if error.column else "")
         typer.secho(f"✗ {place}: {error.reason_zh} / {error.reason_en}", fg="red", err=True)

@@ -8,12 +8,12 @@ import pytest
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 
 from kuajing.kit.errors import ValidationFailed
+from kuajing.kit.importing import ImportProblem
 from kuajing.kit.money import Money
 from kuajing.orders.mapping import MatchKind, SkuMappingRule
 from kuajing.orders.mapping_xlsx import (
     COLUMNS,
     SHEET_TITLE,
-    RowError,
     export_rules,
     format_variant_map,
     import_rules,
@@ -242,10 +242,10 @@ def test_a_file_that_is_not_xlsx_is_one_error_for_the_whole_file() -> None:
 
 def test_rejects_workbook_lists_every_error() -> None:
     errors = [
-        RowError(
+        ImportProblem(
             "bad.xlsx", 3, "类型 kind", "类型应为 exact/prefix/regex", "kind must be exact, prefix or regex"
         ),
-        RowError("bad.xlsx", 6, "变体映射 variant_map", "变体映射格式不对", "expected key=spec"),
+        ImportProblem("bad.xlsx", 6, "变体映射 variant_map", "变体映射格式不对", "expected key=spec"),
     ]
 
     workbook = load_workbook(io.BytesIO(rejects_workbook(errors)))
