@@ -8,6 +8,7 @@ from kuajing.fulfilment import tables as fulfilment_tables
 from kuajing.logistics import tables as logistics_tables
 from kuajing.orders import tables as orders_tables
 from kuajing.purchasing import tables as purchasing_tables
+from kuajing.sourcing import selection_tables as sourcing_selection_tables
 from kuajing.sourcing import tables as sourcing_tables
 from kuajing.stores import tables as stores_tables
 
@@ -17,6 +18,7 @@ __all__ = [
     "logistics_tables",
     "orders_tables",
     "purchasing_tables",
+    "sourcing_selection_tables",
     "sourcing_tables",
     "stores_tables",
 ]
