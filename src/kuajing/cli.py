@@ -15,6 +15,7 @@ from kuajing.logistics.data_cli import costs_app, duties_app
 from kuajing.orders.cli import exceptions_app, run, sync
 from kuajing.orders.rules_cli import rules_app
 from kuajing.sandbox.cli import app as sandbox_app
+from kuajing.sourcing.lifecycle_cli import lifecycle_app
 from kuajing.stores.cli import app as stores_app
 from kuajing.web.cli import demo, serve
 
@@ -41,6 +42,9 @@ app.add_typer(
     duties_app, name="duties", help="Duty and VAT rules: which applies; import your own (TOML), remove them."
 )
 app.add_typer(costs_app, name="costs", help="Costs and margins (landed cost, pricing): show, import (TOML).")
+app.add_typer(
+    lifecycle_app, name="lifecycle", help="Product lifecycle board: list, move (with a reason), suggest."
+)
 app.command(help="Landed cost on every logistics line for a parcel to a country; the best line first.")(quote)
 app.command(help="List price per country that earns the target margin on the best line.")(price)
 app.command(help="One pass: sync orders, buy what is due on 1688, upload tracking. Exit 0 when it ran.")(sync)

@@ -351,6 +351,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "logistics.category.toys": {"zh-CN": "玩具", "en": "Toys"},
     "error.title": {"zh-CN": "出错了", "en": "Something went wrong"},
     "error.platform": {"zh-CN": "平台接口返回错误", "en": "The platform returned an error"},
+    # --- lifecycle board (sourcing) ---
+    "nav.lifecycle": {"zh-CN": "生命周期", "en": "Lifecycle"},
+    "lifecycle.title": {"zh-CN": "产品生命周期", "en": "Product lifecycle"},
+    "lifecycle.intro": {
+        "zh-CN": "样品采购 → 速卖通测款 → 爆款 → 1688 返单定制包装/贴标 → 官方物流发货。"
+        "建议来自真实订单,由你确认后才移动。",
+        "en": "Sample on 1688 → test listing → winner → reorder with custom packaging/labels → "
+        "official logistics. Suggestions come from real orders; nothing moves until you apply it.",
+    },
+    "lifecycle.moved": {"zh-CN": "已移动 {count} 个货源。", "en": "Moved {count} offer(s)."},
+    "lifecycle.bulk_to": {"zh-CN": "批量移到", "en": "Move selected to"},
+    "lifecycle.reason": {"zh-CN": "原因", "en": "Reason"},
+    "lifecycle.bulk_move": {"zh-CN": "移动所选", "en": "Move selected"},
+    "lifecycle.bulk_hint": {
+        "zh-CN": "勾选卡片后批量移动;有一个不允许则全部不动。",
+        "en": "Tick cards to move them together; if one move is not allowed, none is made.",
+    },
+    "lifecycle.empty": {"zh-CN": "暂无", "en": "None"},
+    "lifecycle.sparkline": {"zh-CN": "近 {days} 天每日订单", "en": "Orders per day, last {days} days"},
+    "lifecycle.per_day": {"zh-CN": "近 {days} 天日均 {value} 单", "en": "{value} orders/day ({days} d)"},
+    "lifecycle.margin": {"zh-CN": "毛利率", "en": "Goods margin"},
+    "lifecycle.apply": {"zh-CN": "应用", "en": "Apply"},
+    "lifecycle.auto_reason": {"zh-CN": "按触发条件", "en": "Trigger"},
+    "lifecycle.reorder_plan": {
+        "zh-CN": "建议返单 {quantity} 件 × ¥{price} = ¥{total}(定制起订量 {moq})",
+        "en": "Reorder {quantity} pcs × ¥{price} = ¥{total} (custom MOQ {moq})",
+    },
+    "lifecycle.saving": {"zh-CN": "比代发省 ¥{saving}", "en": "saves ¥{saving} vs dropship"},
 }
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -193,3 +194,79 @@ def move(
     planned = plan_move(offer_id, offer.lifecycle_stage, to_stage, reason, actor, now)
     repo.record_move(offer, planned)
     return planned
+
+
+# --- JSON shapes (the API and ``kuajing lifecycle … --json`` print the same) ------------------------
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def suggestion_to_dict(suggestion: Suggestion | None) -> dict[str, Any] | None:
+    if suggestion is None:
+        return None
+    return {
+        "to_stage": suggestion.to_stage.value,
+        "rule": suggestion.rule,
+        "reason_zh": suggestion.reason_zh,
+        "reason_en": suggestion.reason_en,
+    }
+
+
+def plan_to_dict(plan: ReorderPlan | None) -> dict[str, Any] | None:
+    if plan is None:
+        return None
+    return {
+        "quantity": plan.quantity,
+        "pieces_per_day": str(plan.pieces_per_day),
+        "days_of_stock": plan.days_of_stock,
+        "custom_moq": plan.custom_moq,
+        "tier_start": plan.tier_start,
+        "unit_price_cny": str(plan.unit_price),
+        "total_cny": str(plan.total),
+        "dropship_unit_price_cny": _text(plan.dropship_unit_price),
+        "saving_cny": _text(plan.saving),
+    }
+
+
+def card_to_dict(card: BoardCard, triggers: Triggers) -> dict[str, Any]:
+    stats = card.stats
+    return {
+        "offer_id": card.offer_id,
+        "title": card.title,
+        "supplier": {
+            "name": card.supplier_name,
+            "member_id": card.supplier_member_id,
+            "custom_moq": card.custom_moq,
+        },
+        "stage": card.stage.value,
+        "unit_price_cny": str(card.unit_price),
+        "daily_orders": list(stats.daily_orders),
+        "orders_per_day": str(stats.orders_per_day(triggers.winner_days).quantize(Decimal("0.01"))),
+        "orders_30d": stats.orders(30),
+        "margin_rate": _text(stats.margin_rate),
+        "defect_rate": _text(stats.defect_rate(triggers.drop_days)),
+        "suggestion": suggestion_to_dict(card.suggestion),
+        "reorder_plan": plan_to_dict(card.reorder_plan),
+    }
+
+
+def board_to_dict(board_: Board) -> dict[str, Any]:
+    return {
+        "at": board_.now.isoformat(),
+        "triggers": board_.triggers.source,
+        "counts": {stage.value: count for stage, count in board_.counts.items()},
+        "offers": [card_to_dict(card, board_.triggers) for card in board_.cards],
+    }
+
+
+def move_to_dict(move_: LifecycleMove) -> dict[str, Any]:
+    return {
+        "offer_id": move_.offer_id,
+        "from_stage": move_.from_stage.value,
+        "to_stage": move_.to_stage.value,
+        "reason": move_.reason,
+        "actor": move_.actor,
+        "at": move_.at.isoformat(),
+    }

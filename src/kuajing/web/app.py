@@ -79,4 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(order_routes.router)
     app.include_router(rule_routes.router)
     app.include_router(logistics_routes.router)
+    from kuajing.sourcing import lifecycle_routes
+
+    app.include_router(lifecycle_routes.router)
     return app
