@@ -15,6 +15,7 @@ from kuajing.logistics.data_cli import costs_app, duties_app
 from kuajing.orders.cli import exceptions_app, run, sync
 from kuajing.orders.rules_cli import rules_app
 from kuajing.sandbox.cli import app as sandbox_app
+from kuajing.sourcing.cli import offers_app
 from kuajing.sourcing.lifecycle_cli import lifecycle_app
 from kuajing.stores.cli import app as stores_app
 from kuajing.web.cli import demo, serve
@@ -36,6 +37,9 @@ app.add_typer(
 )
 app.add_typer(stores_app, name="stores", help="AliExpress stores and 1688 buyer accounts.")
 app.add_typer(rules_app, name="rules", help="SKU mapping rules: list, add, test, export and import (xlsx).")
+app.add_typer(
+    offers_app, name="offers", help="Sourcing offers: import xlsx/csv, fetch from 1688, count, list."
+)
 app.add_typer(exceptions_app, name="exceptions", help="The exception queue: orders that need a person.")
 app.add_typer(lines_app, name="lines", help="Logistics lines: the rate cards in force, import and export.")
 app.add_typer(
