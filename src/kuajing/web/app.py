@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from kuajing.logistics import routes as logistics_routes
     from kuajing.orders import routes as order_routes
     from kuajing.orders import rule_routes
+    from kuajing.sourcing import supplier_routes
     from kuajing.web import pages
 
     app.include_router(pages.router)
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(order_routes.router)
     app.include_router(rule_routes.router)
     app.include_router(logistics_routes.router)
+    app.include_router(supplier_routes.router)
     from kuajing.sourcing import lifecycle_routes
 
     app.include_router(lifecycle_routes.router)
