@@ -462,6 +462,71 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Reorder {quantity} pcs × ¥{price} = ¥{total} (custom MOQ {moq})",
     },
     "lifecycle.saving": {"zh-CN": "比代发省 ¥{saving}", "en": "saves ¥{saving} vs dropship"},
+    # --- sourcing workbench: selection table, group comparison (workbench.html) ---
+    "nav.sourcing": {"zh-CN": "选品", "en": "Sourcing"},
+    "sourcing.title": {"zh-CN": "选品工作台", "en": "Sourcing workbench"},
+    "sourcing.f.country": {"zh-CN": "目的国", "en": "Country"},
+    "sourcing.f.category": {"zh-CN": "类目", "en": "Category"},
+    "sourcing.f.all": {"zh-CN": "全部", "en": "All"},
+    "sourcing.f.line": {"zh-CN": "物流线路", "en": "Line"},
+    "sourcing.f.max_moq": {"zh-CN": "起订量 ≤", "en": "MOQ ≤"},
+    "sourcing.f.min_margin": {"zh-CN": "最低利润率", "en": "Min. margin"},
+    "sourcing.f.cluster": {"zh-CN": "产业带", "en": "Cluster"},
+    "sourcing.f.text": {"zh-CN": "标题含", "en": "Title contains"},
+    "sourcing.f.dropship_only": {"zh-CN": "仅一件代发", "en": "Dropship only"},
+    "sourcing.f.unserved": {"zh-CN": "无法测算的规格", "en": "Specs not priced"},
+    "sourcing.f.apply": {"zh-CN": "筛选", "en": "Filter"},
+    "sourcing.summary": {
+        "zh-CN": "{country}: 符合条件 {total} 条"
+        "(已测算 {screened} 条,其中 {unserved} 条无可用线路或缺重量)。",
+        "en": "{country}: {total} rows match ({screened} screened, {unserved} with no line or no weight).",
+    },
+    "sourcing.price_note": {
+        "zh-CN": "售价默认为在最优线路上达到目标利润率的价格(或测算时输入的统一售价);"
+        "金额为该价格下的精确值。",
+        "en": "The price is the one that earns the target margin on the best line (or the price given when "
+        "screening); figures are exact at that price.",
+    },
+    "sourcing.hs_note": {
+        "zh-CN": "未填 HS 编码的商品按类目默认编码测算(欧盟每个 HS6 征 €3 关税),标记为“HS ?”。",
+        "en": "Offers without an HS code use their category's default (EU duty is €3 per HS6), "
+        "marked “HS ?”.",
+    },
+    "sourcing.none_screened": {
+        "zh-CN": "尚未测算。运行 `kuajing selection screen --country US --country DE` 计算落地成本与利润。",
+        "en": "Nothing screened yet. Run `kuajing selection screen --country US --country DE` to compute "
+        "landed cost and margins.",
+    },
+    "sourcing.export_selected": {"zh-CN": "导出所选 (xlsx)", "en": "Export selected (xlsx)"},
+    "sourcing.export_all": {"zh-CN": "导出全部筛选结果 (xlsx)", "en": "Export all filtered rows (xlsx)"},
+    "sourcing.compare": {"zh-CN": "同款比价", "en": "Compare suppliers"},
+    "sourcing.page_of": {"zh-CN": "第 {page} / {pages} 页", "en": "Page {page} of {pages}"},
+    "sourcing.not_screened": {"zh-CN": "{country} 未测算", "en": "not screened for {country}"},
+    "sourcing.col.offer": {"zh-CN": "商品", "en": "Offer"},
+    "sourcing.col.supplier": {"zh-CN": "供应商", "en": "Supplier"},
+    "sourcing.col.moq": {"zh-CN": "起订量", "en": "MOQ"},
+    "sourcing.col.unit_cost": {"zh-CN": "进价", "en": "Unit cost"},
+    "sourcing.col.line": {"zh-CN": "线路", "en": "Line"},
+    "sourcing.col.price": {"zh-CN": "售价", "en": "Price"},
+    "sourcing.col.freight": {"zh-CN": "运费", "en": "Freight"},
+    "sourcing.col.duty": {"zh-CN": "关税", "en": "Duty"},
+    "sourcing.col.total": {"zh-CN": "落地成本", "en": "Landed cost"},
+    "sourcing.col.margin": {"zh-CN": "利润率", "en": "Margin"},
+    "sourcing.col.reliability": {"zh-CN": "可靠度", "en": "Reliability"},
+    "sourcing.col.expected_profit": {"zh-CN": "预期单均利润", "en": "Expected profit/order"},
+    "sourcing.col.tiers": {"zh-CN": "阶梯价", "en": "Price tiers"},
+    "sourcing.col.weight": {"zh-CN": "重量", "en": "Weight"},
+    "sourcing.group.title": {"zh-CN": "同款多供应商比价", "en": "Same product, several suppliers"},
+    "sourcing.group.back": {"zh-CN": "返回选品表", "en": "Back to the table"},
+    "sourcing.group.how": {
+        "zh-CN": "按标题相似度(中文双字 + 英文词,去除营销词)≥ {threshold} 且材质一致归为同款。",
+        "en": "Grouped by title similarity (Chinese bigrams + words, marketing words removed) ≥ {threshold} "
+        "with the same material.",
+    },
+    "sourcing.group.alone": {
+        "zh-CN": "没有找到同款的其他供应商。",
+        "en": "No other supplier offers this product.",
+    },
 }
 
 

@@ -279,3 +279,54 @@ def _refused(candidate: SpecCandidate, country: str, reliability: Reliability, r
         candidate, country, none, none, none, none, none, none, none, none, none, none, none,
         reliability(candidate.supplier), none, hs_code, assumed, reason,
     )  # fmt: skip
+
+
+# --- what a page, the API, the CLI and the export ask for -----------------------------------------
+
+SORT_COLUMNS = (
+    "expected_profit_cny",
+    "margin",
+    "price_usd",
+    "total_cny",
+    "freight_cny",
+    "duty_cny",
+    "goods_cny",
+    "unit_cost_cny",
+    "moq",
+    "weight_g",
+    "reliability",
+    "title",
+    "category",
+    "supplier_name",
+    "line_id",
+)
+PER_PAGE_CHOICES = (25, 50, 100, 200)
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionQuery:
+    """Filters, sort and page of the selection table (the page's query string, the API's too)."""
+
+    country: str = "US"
+    category: str | None = None
+    max_moq: int | None = None
+    custom_friendly: bool = False  # custom-order MOQ ≤ 50
+    dropship_only: bool = False
+    min_margin: Decimal | None = None
+    cluster: str | None = None
+    line: str | None = None
+    text: str | None = None  # part of the title
+    offer_row_ids: tuple[int, ...] = ()  # only these (the rows a user ticked)
+    unserved: bool = False  # list the specs no line serves (with the reason) instead
+    sort: str = "expected_profit_cny"
+    descending: bool = True
+    page: int = 1
+    per_page: int = 50
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORT_COLUMNS:
+            raise ValueError(f"sort must be one of {', '.join(SORT_COLUMNS)}")
+
+    @property
+    def offset(self) -> int:
+        return (max(self.page, 1) - 1) * self.per_page

@@ -84,4 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from kuajing.sourcing import lifecycle_routes
 
     app.include_router(lifecycle_routes.router)
+    from kuajing.sourcing import workbench_routes
+
+    app.include_router(workbench_routes.router)
     return app
