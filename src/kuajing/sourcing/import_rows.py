@@ -209,18 +209,16 @@ class RowReader:
                 row.problems.append(
                     ImportProblem(self.file, number, header, error.reason_zh, error.reason_en)
                 )
+        tiers_read = True
         if self._tiers and "price_tiers" not in row.values:
-            self._read_tier_columns(row, cells)
-        if (
-            "price" not in row.values
-            and "price_tiers" not in row.values
-            and not any(p.column == self._plan.headers.get("price") for p in row.problems)
-        ):
+            tiers_read = self._read_tier_columns(row, cells)
+        price_bad = any(p.column == self._plan.headers.get("price") for p in row.problems)
+        if "price" not in row.values and "price_tiers" not in row.values and tiers_read and not price_bad:
             header = self._plan.headers.get("price", "价格 price")
             row.problems.append(ImportProblem(self.file, number, header, "价格不能为空", "price is required"))
         return row
 
-    def _read_tier_columns(self, row: ParsedRow, cells: Sequence[Any]) -> None:
+    def _read_tier_columns(self, row: ParsedRow, cells: Sequence[Any]) -> bool:
         tiers: list[tuple[int, Decimal]] = []
         for start, index, header in self._tiers:
             value = cells[index] if index < len(cells) else None
@@ -232,7 +230,7 @@ class RowReader:
                 row.problems.append(
                     ImportProblem(self.file, row.number, header, error.reason_zh, error.reason_en)
                 )
-                return
+                return False
         try:
             if tiers:
                 row.values["price_tiers"] = check_tiers(tiers)
@@ -241,6 +239,8 @@ class RowReader:
             row.problems.append(
                 ImportProblem(self.file, row.number, header, error.reason_zh, error.reason_en)
             )
+            return False
+        return True
 
 
 def _header_at(plan: ColumnPlan, index: int) -> str:
