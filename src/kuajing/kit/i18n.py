@@ -527,6 +527,99 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "没有找到同款的其他供应商。",
         "en": "No other supplier offers this product.",
     },
+    "sourcing.import_link": {"zh-CN": "导入货源", "en": "Import offers"},
+    "offers_import.title": {"zh-CN": "导入货源", "en": "Import offers"},
+    "offers_import.back": {"zh-CN": "返回选品表", "en": "Back to the workbench"},
+    "offers_import.another": {"zh-CN": "再导入一个文件", "en": "Import another file"},
+    "offers_import.expired": {
+        "zh-CN": "这个上传已过期或不存在,请重新上传文件。",
+        "en": "This upload has expired or does not exist: upload the file again.",
+    },
+    "offers_import.file_title": {"zh-CN": "从 xlsx / csv 文件导入", "en": "From an xlsx / csv file"},
+    "offers_import.file_hint": {
+        "zh-CN": "支持 UTF-8 或 GBK 编码的 csv、xlsx(第一个工作表);中文或英文表头;同一商品的规格行须相邻。",
+        "en": "csv in UTF-8 or GBK, or xlsx (first sheet); Chinese or English headers; "
+        "the spec rows of one offer must be adjacent.",
+    },
+    "offers_import.upload": {"zh-CN": "上传并核对列", "en": "Upload and check the columns"},
+    "offers_import.no_file": {"zh-CN": "请选择一个文件。", "en": "Choose a file."},
+    "offers_import.mapping_title": {"zh-CN": "核对列:{file}", "en": "Check the columns: {file}"},
+    "offers_import.mapping_hint": {
+        "zh-CN": "每一列对应的字段如下,可逐列修改后确认导入;"
+        "确认的对应关系会记住,下次相同表头的文件直接沿用。",
+        "en": "Each column and the field it goes to; change any of them and confirm. The mapping is "
+        "remembered for the next file with the same headers.",
+    },
+    "offers_import.remembered": {
+        "zh-CN": "(已沿用上次为这种表头保存的对应关系)",
+        "en": "(the mapping saved last time for these headers is applied)",
+    },
+    "offers_import.header": {"zh-CN": "文件中的列", "en": "Column in the file"},
+    "offers_import.field": {"zh-CN": "导入为", "en": "Imported as"},
+    "offers_import.not_imported": {"zh-CN": "不导入", "en": "not imported"},
+    "offers_import.tier_column": {"zh-CN": "阶梯价(≥{start} 件)", "en": "price tier (≥ {start})"},
+    "offers_import.good_rows_only": {
+        "zh-CN": "有错误行时,只导入正确的商品",
+        "en": "If some rows are bad, import the good offers only",
+    },
+    "offers_import.confirm": {"zh-CN": "确认并导入", "en": "Confirm and import"},
+    "offers_import.done": {
+        "zh-CN": "{file}:已导入 {imported} 个商品,{unchanged} 个未变化。",
+        "en": "{file}: {imported} offers imported, {unchanged} unchanged.",
+    },
+    "offers_import.failed": {
+        "zh-CN": "{file}:{count} 行有错误({problems} 处),没有导入任何内容。",
+        "en": "{file}: {count} rows are bad ({problems} problems); nothing was imported.",
+    },
+    "offers_import.skipped": {
+        "zh-CN": "{file}:{count} 行有错误({problems} 处),这些商品未导入。",
+        "en": "{file}: {count} rows are bad ({problems} problems); those offers were left out.",
+    },
+    "offers_import.download_rejects": {
+        "zh-CN": "下载错误行 (xlsx)",
+        "en": "Download the rejected rows (xlsx)",
+    },
+    "offers_import.import_good_rows": {"zh-CN": "只导入正确的行", "en": "Import the good rows only"},
+    "offers_import.more_in_xlsx": {
+        "zh-CN": "另有 {count} 处错误未列出,见错误行 xlsx。",
+        "en": "{count} more problems are in the rejects xlsx.",
+    },
+    "offers_import.file": {"zh-CN": "文件", "en": "File"},
+    "offers_import.row": {"zh-CN": "行", "en": "Row"},
+    "offers_import.column": {"zh-CN": "列", "en": "Column"},
+    "offers_import.reason": {"zh-CN": "原因", "en": "Reason"},
+    "offers_import.fetch_title": {
+        "zh-CN": "从 1688 接口读取(商品ID或链接,每行一个)",
+        "en": "Read from the 1688 API (offer ids or URLs, one a line)",
+    },
+    "offers_import.fetch": {"zh-CN": "读取并导入", "en": "Fetch and import"},
+    "offers_import.fetch_hint": {
+        "zh-CN": "通过第一个 1688 采购账号读取。",
+        "en": "Read through the first 1688 buyer account.",
+    },
+    "offers_import.fetch_error.empty": {
+        "zh-CN": "请至少填一个商品ID或链接。",
+        "en": "Enter at least one offer.",
+    },
+    "offers_import.fetch_error.too_many": {
+        "zh-CN": "一次最多 500 个,请分批读取。",
+        "en": "At most 500 at a time: split the list.",
+    },
+    "offers_import.fetch_error.no_account": {
+        "zh-CN": "还没有 1688 采购账号(kuajing stores add-1688)。",
+        "en": "No 1688 buyer account yet (kuajing stores add-1688).",
+    },
+    "offers_import.fetch_done": {
+        "zh-CN": "新增 {new},更新 {updated},未变 {unchanged},失败 {failed}",
+        "en": "{new} new, {updated} updated, {unchanged} unchanged, {failed} failed",
+    },
+    "offers_import.ref": {"zh-CN": "输入", "en": "Entered"},
+    "offers_import.offer_id": {"zh-CN": "商品ID", "en": "Offer id"},
+    "offers_import.outcome": {"zh-CN": "结果", "en": "Outcome"},
+    "offers_import.state.new": {"zh-CN": "新增", "en": "new"},
+    "offers_import.state.updated": {"zh-CN": "已更新", "en": "updated"},
+    "offers_import.state.unchanged": {"zh-CN": "未变化", "en": "unchanged"},
+    "offers_import.state.failed": {"zh-CN": "失败", "en": "failed"},
 }
 
 

@@ -87,4 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from kuajing.sourcing import workbench_routes
 
     app.include_router(workbench_routes.router)
+    from kuajing.sourcing import import_routes
+
+    app.include_router(import_routes.router)
     return app
