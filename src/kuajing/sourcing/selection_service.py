@@ -61,6 +61,7 @@ def screen_offers(
         specs += len(candidates)
         rows += len(screened)
         unserved += sum(1 for row in screened if row.line_id is None)
+    repository.refresh_statistics()
     return ScreenSummary(specs, rows, unserved, tuple(countries))
 
 

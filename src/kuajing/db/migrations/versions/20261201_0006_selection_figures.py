@@ -12,6 +12,13 @@ from alembic import op
 
 import kuajing.db.base
 
+# the workbench's sorts and filters, each with a (country, column) index (as selection_tables)
+INDEXED_COLUMNS = (
+    "margin", "expected_profit_cny", "total_cny", "price_usd", "category", "line_id", "title",
+    "supplier_name", "moq", "unit_cost_cny", "weight_g", "reliability", "goods_cny", "freight_cny",
+    "duty_cny",
+)  # fmt: skip
+
 revision: str = "0006"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
@@ -80,7 +87,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("selection_figures", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_selection_figures_offer_row_id"), ["offer_row_id"], unique=False)
-        for column in ("margin", "expected_profit_cny", "total_cny", "price_usd", "category"):
+        for column in INDEXED_COLUMNS:
             batch_op.create_index(
                 f"ix_selection_figures_country_{column.removesuffix('_cny')}", ["country", column]
             )
