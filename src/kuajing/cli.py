@@ -17,6 +17,7 @@ from kuajing.orders.rules_cli import rules_app
 from kuajing.sandbox.cli import app as sandbox_app
 from kuajing.sourcing.cli import offers_app
 from kuajing.sourcing.lifecycle_cli import lifecycle_app
+from kuajing.sourcing.selection_cli import selection_app
 from kuajing.stores.cli import app as stores_app
 from kuajing.web.cli import demo, serve
 
@@ -40,6 +41,7 @@ app.add_typer(rules_app, name="rules", help="SKU mapping rules: list, add, test,
 app.add_typer(
     offers_app, name="offers", help="Sourcing offers: import xlsx/csv, fetch from 1688, count, list."
 )
+app.add_typer(selection_app, name="selection", help="Selection: screen offers per country, export the sheet.")
 app.add_typer(exceptions_app, name="exceptions", help="The exception queue: orders that need a person.")
 app.add_typer(lines_app, name="lines", help="Logistics lines: the rate cards in force, import and export.")
 app.add_typer(

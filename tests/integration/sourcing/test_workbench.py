@@ -205,3 +205,23 @@ def _page_group(client: TestClient, offer_row_id: int) -> str:
     reply = client.get(f"/sourcing/group/{offer_row_id}", params={"country": "US"})
     assert reply.status_code == 200, reply.text
     return html.unescape(reply.text)
+
+
+def test_cli_screens_then_exports_the_sheet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from kuajing.cli import app
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    migrate.upgrade(url)
+    _seed(url)
+    monkeypatch.setenv("KUAJING_DATABASE_URL", url)
+    runner = CliRunner()
+    screened = runner.invoke(app, ["selection", "screen", "--country", "GB", "--on", "2026-07-02"])
+    assert screened.exit_code == 0, screened.output
+    assert '"specs": 7' in screened.output
+    out = tmp_path / "sheet.xlsx"
+    exported = runner.invoke(app, ["selection", "export", "--out", str(out), "--country", "GB"])
+    assert exported.exit_code == 0, exported.output
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert len(rows) == 2 + 6 and {row[8] for row in rows[2:]} == {"GB"}
