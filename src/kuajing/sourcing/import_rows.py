@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from kuajing.kit.importing import ImportProblem
-from kuajing.logistics.excel_cells import CellError, blank, excel_decimal, text, yes_no
+from kuajing.logistics.excel_cells import CellError, excel_decimal, text, yes_no
 from kuajing.sourcing.import_columns import FIELD_BY_NAME, ColumnPlan
 from kuajing.sourcing.offer_records import OfferRecord, SpecRecord, SupplierRecord
 
@@ -180,57 +180,102 @@ class ParsedRow:
     problems: list[ImportProblem] = field(default_factory=list)
 
 
+_MISSING = object()
+_MEMO_SIZE = 512  # parsed cells kept per column
+
+
+def _is_blank(value: Any) -> bool:
+    """``excel_cells.blank``, inlined for the hot loop."""
+    return value is None or (value.__class__ is str and not value.strip())
+
+
+class _Memo:
+    """A column's recently parsed cells: the parsers are pure, and an offer's rows repeat its title,
+    tiers, size and supplier (so do flags like 是/否 across offers), so each distinct cell is parsed
+    once. The key carries the cell's type: ``1``, ``1.0`` and ``True`` read differently."""
+
+    __slots__ = ("parse", "seen")
+
+    def __init__(self, parse: Callable[[Any], Any]) -> None:
+        self.parse = parse
+        self.seen: dict[tuple[type, Any], Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        """The parsed value, or the ``CellError`` the cell raises (returned, not raised)."""
+        key = (value.__class__, value)
+        found = self.seen.get(key, _MISSING)
+        if found is _MISSING:
+            try:
+                found = self.parse(value)
+            except CellError as error:
+                found = error
+            if len(self.seen) >= _MEMO_SIZE:
+                self.seen.clear()
+            self.seen[key] = found
+        return found
+
+
 class RowReader:
     """Reads data rows with one plan: only the mapped columns are looked at."""
 
     def __init__(self, plan: ColumnPlan, file: str) -> None:
         self.file = file
         self._columns = [
-            (name, index, _PARSERS[name], plan.headers[name]) for name, index in plan.positions.items()
+            (name, index, _Memo(_PARSERS[name]), plan.headers[name], name in _REQUIRED_CELLS)
+            for name, index in plan.positions.items()
         ]
         self._tiers = [(start, index, _header_at(plan, index)) for start, index in plan.tier_columns]
+        self._tier_price = _Memo(price)
         self._plan = plan
+        self._price_header = plan.headers.get("price")
 
     def read(self, number: int, cells: Sequence[Any]) -> ParsedRow:
-        row = ParsedRow(number, {})
+        values: dict[str, Any] = {}
+        row = ParsedRow(number, values)
         width = len(cells)
-        for name, index, parse, header in self._columns:
+        for name, index, memo, header, required in self._columns:
             value = cells[index] if index < width else None
-            if blank(value):
-                if name in _REQUIRED_CELLS:
+            if value is None or (value.__class__ is str and not value.strip()):
+                if required:
                     f = FIELD_BY_NAME[name]
                     row.problems.append(
                         ImportProblem(self.file, number, header, f"{f.zh}不能为空", f"{f.en} is required")
                     )
                 continue
-            try:
-                row.values[name] = parse(value)
-            except CellError as error:
+            parsed = memo.seen.get((value.__class__, value), _MISSING)  # memo(value), inlined
+            if parsed is _MISSING:
+                parsed = memo(value)
+            if parsed.__class__ is CellError:  # parsers raise CellError itself, never a subclass
                 row.problems.append(
-                    ImportProblem(self.file, number, header, error.reason_zh, error.reason_en)
+                    ImportProblem(self.file, number, header, parsed.reason_zh, parsed.reason_en)
                 )
+            else:
+                values[name] = parsed
         tiers_read = True
-        if self._tiers and "price_tiers" not in row.values:
+        if self._tiers and "price_tiers" not in values:
             tiers_read = self._read_tier_columns(row, cells)
-        price_bad = any(p.column == self._plan.headers.get("price") for p in row.problems)
-        if "price" not in row.values and "price_tiers" not in row.values and tiers_read and not price_bad:
-            header = self._plan.headers.get("price", "价格 price")
-            row.problems.append(ImportProblem(self.file, number, header, "价格不能为空", "price is required"))
+        if "price" not in values and "price_tiers" not in values and tiers_read:
+            price_bad = any(p.column == self._price_header for p in row.problems)
+            if not price_bad:
+                header = self._price_header or "价格 price"
+                row.problems.append(
+                    ImportProblem(self.file, number, header, "价格不能为空", "price is required")
+                )
         return row
 
     def _read_tier_columns(self, row: ParsedRow, cells: Sequence[Any]) -> bool:
         tiers: list[tuple[int, Decimal]] = []
         for start, index, header in self._tiers:
             value = cells[index] if index < len(cells) else None
-            if blank(value):
+            if _is_blank(value):
                 continue
-            try:
-                tiers.append((start, price(value)))
-            except CellError as error:
+            amount = self._tier_price(value)
+            if isinstance(amount, CellError):
                 row.problems.append(
-                    ImportProblem(self.file, row.number, header, error.reason_zh, error.reason_en)
+                    ImportProblem(self.file, row.number, header, amount.reason_zh, amount.reason_en)
                 )
                 return False
+            tiers.append((start, amount))
         try:
             if tiers:
                 row.values["price_tiers"] = check_tiers(tiers)

@@ -142,7 +142,8 @@ def read_offers(
 ) -> ReadReport:
     reader = _OfferReader(plan, file, write, good_rows_only)
     for count, (number, cells) in enumerate(opened.rows, start=1):
-        if any(cell is not None and str(cell).strip() for cell in cells):
+        # A row of blanks is skipped (any non-text cell counts as filled, as str() would say).
+        if any(cell is not None and (cell.__class__ is not str or cell.strip()) for cell in cells):
             reader.feed(number, cells)
         if progress is not None and count % 1000 == 0:
             progress(1000)

@@ -132,3 +132,27 @@ def test_the_signature_ignores_spelling_of_spaces_and_case_but_not_order() -> No
 )
 def test_offer_refs_are_ids_or_1688_detail_urls_and_nothing_else(text: str, expected: int | None) -> None:
     assert parse_offer_ref(text) == expected
+
+
+# --- cells parsed once per distinct value (import_rows._Memo) must read as before -------------------
+
+
+def test_a_repeated_bad_cell_is_reported_on_every_row_and_a_repeated_good_one_read_on_each() -> None:
+    from kuajing.sourcing.import_rows import RowReader
+
+    reader = RowReader(plan_columns(["商品ID", "标题", "供应商", "价格", "库存"], "f"), "f")
+    rows = [reader.read(n, [610000001, "壳", "厂", "-1", 5]) for n in (2, 3)]
+
+    assert [[(p.row, p.column) for p in row.problems] for row in rows] == [[(2, "价格")], [(3, "价格")]]
+    assert [row.values["stock"] for row in rows] == [5, 5]
+
+
+def test_cells_equal_in_python_but_of_another_type_are_parsed_apart() -> None:
+    from kuajing.sourcing.import_rows import RowReader
+
+    reader = RowReader(plan_columns(["商品ID", "标题", "供应商", "价格", "库存"], "f"), "f")
+    as_number = reader.read(2, [610000001, "壳", "厂", 2.5, 1])
+    as_bool = reader.read(3, [610000001, "壳", "厂", 2.5, True])  # True == 1, but not a stock figure
+
+    assert as_number.values["stock"] == 1 and not as_number.problems
+    assert [p.column for p in as_bool.problems] == ["库存"]
