@@ -110,7 +110,7 @@ def _page(request: Request, context: dict[str, Any], status_code: int = 200) -> 
     def reason(problem: ImportProblem) -> str:
         return problem.reason_zh if zh else problem.reason_en
 
-    fields = [(f.name, f.zh if zh else f.en, f.name) for f in FIELDS]
+    fields = [(f.name, f.zh if zh else f.en, f.en if zh else f.zh) for f in FIELDS]  # value, name, other
     base = {"active": "sourcing", "fields": fields, "reason": reason, "step": "start", "tier": TIER}
     return web.page(request, "offers_import.html", {**base, **context}, status_code)
 

@@ -118,6 +118,7 @@ def test_good_csv_shows_every_header_with_its_field_then_imports_and_reimport_is
         "规格": "spec",
         "备注": "",
     }
+    assert '<option value="price" selected>价格 / price</option>' in step
     status, result = _confirm(client, token, _selects(step))
     assert status == 200, result
     assert "offers.csv:已导入 2 个商品,0 个未变化。" in result
@@ -176,7 +177,7 @@ def test_english_page_reports_reasons_in_english(client: TestClient) -> None:
     token, step = _upload(
         client, "bad.csv", _csv(HEADERS, [["610000009", "cup", "maker", "-1", "", ""]]), "en"
     )
-    assert "Check the columns: bad.csv" in step
+    assert "Check the columns: bad.csv" in step and ">supplier / 供应商</option>" in step
     status, result = _confirm(client, token, _selects(step), "en")
 
     assert status == 422
