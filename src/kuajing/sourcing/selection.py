@@ -64,10 +64,12 @@ class SupplierFacts:
     dropship: bool
     custom_moq: int | None
     cluster_code: str | None
+    member_id: str = ""
 
 
 class Reliability(Protocol):
-    """The chance a supplier ships on time (0–1): ``kuajing.sourcing.scoring`` once it lands."""
+    """The chance an order goes right with this supplier (0–1): ``selection_service.measured_reliability``
+    (the supplier score's ``reliability``), or the guide's priors where nothing is measured."""
 
     def __call__(self, supplier: SupplierFacts) -> Decimal: ...
 

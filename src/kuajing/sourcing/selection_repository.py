@@ -190,7 +190,7 @@ def _candidates(
 ) -> list[SpecCandidate]:
     facts = SupplierFacts(
         supplier.name, supplier.super_factory, supplier.trust_pass, supplier.dropship,
-        supplier.custom_moq, supplier.cluster_code,
+        supplier.custom_moq, supplier.cluster_code, supplier.member_id,
     )  # fmt: skip
     length, width, height = offer.length_cm, offer.width_cm, offer.height_cm
     size = (length, width, height) if length and width and height else None

@@ -20,9 +20,10 @@ from kuajing.logistics.catalog import LogisticsCatalog
 from kuajing.logistics.landed import QuoteRequest, landed_cost
 from kuajing.logistics.model import Parcel
 from kuajing.sourcing.grouping import DEFAULT_THRESHOLD, group_offers
-from kuajing.sourcing.selection import Reliability, SelectionQuery, prior_reliability, screen
+from kuajing.sourcing.selection import Reliability, SelectionQuery, SupplierFacts, prior_reliability, screen
 from kuajing.sourcing.selection_repository import FigurePage, SelectionRepository
 from kuajing.sourcing.selection_tables import SelectionFigureRow
+from kuajing.sourcing.supplier_scores import reliabilities
 from kuajing.sourcing.tables import SourcedOfferRow, SupplierRow
 
 
@@ -43,11 +44,13 @@ def screen_offers(
     *,
     price_usd: Decimal | None = None,
     margin: Decimal | None = None,
-    reliability: Reliability = prior_reliability,
+    reliability: Reliability | None = None,
     offer_row_ids: Sequence[int] = (),
     batch: int = 5000,
 ) -> ScreenSummary:
-    """Figures for every spec (or those of ``offer_row_ids``) to each country, batch by batch."""
+    """Figures for every spec (or those of ``offer_row_ids``) to each country, batch by batch.
+    Expected profit is weighted by each supplier's measured reliability unless one is given."""
+    reliability = reliability or measured_reliability(session, now)
     repository = SelectionRepository(session)
     cards = catalog.cards_on(on)
     specs = rows = unserved = 0
@@ -63,6 +66,17 @@ def screen_offers(
         unserved += sum(1 for row in screened if row.line_id is None)
     repository.refresh_statistics()
     return ScreenSummary(specs, rows, unserved, tuple(countries))
+
+
+def measured_reliability(session: Session, now: datetime) -> Reliability:
+    """The supplier score's reliability (measured history blended with the guide's priors)."""
+    scores = reliabilities(session, now)
+
+    def reliability(supplier: SupplierFacts) -> Decimal:
+        measured = scores.get(supplier.member_id)
+        return prior_reliability(supplier) if measured is None else measured
+
+    return reliability
 
 
 def selection_page(session: Session, query: SelectionQuery) -> FigurePage:
