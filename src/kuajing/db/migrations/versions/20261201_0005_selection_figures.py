@@ -1,6 +1,6 @@
 """selection figures: per offer spec × country, on the best line, for the workbench
 
-Revision ID: 0006
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-01 16:20:00.000000
 """
@@ -19,7 +19,7 @@ INDEXED_COLUMNS = (
     "duty_cny",
 )  # fmt: skip
 
-revision: str = "0006"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
