@@ -499,6 +499,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sourcing.export_selected": {"zh-CN": "导出所选 (xlsx)", "en": "Export selected (xlsx)"},
     "sourcing.export_all": {"zh-CN": "导出全部筛选结果 (xlsx)", "en": "Export all filtered rows (xlsx)"},
+    "sourcing.move_to_sample": {"zh-CN": "所选货源转入样品采购", "en": "Move selected to sample"},
     "sourcing.compare": {"zh-CN": "同款比价", "en": "Compare suppliers"},
     "sourcing.page_of": {"zh-CN": "第 {page} / {pages} 页", "en": "Page {page} of {pages}"},
     "sourcing.not_screened": {"zh-CN": "{country} 未测算", "en": "not screened for {country}"},

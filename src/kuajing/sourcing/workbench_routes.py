@@ -18,17 +18,21 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kuajing.kit.errors import ValidationFailed
 from kuajing.logistics.service import catalog_for
 from kuajing.orders import web_helpers as web
+from kuajing.sourcing import lifecycle_service as lifecycle
 from kuajing.sourcing.grouping import DEFAULT_THRESHOLD
 from kuajing.sourcing.selection import PER_PAGE_CHOICES, SORT_COLUMNS, SelectionQuery
 from kuajing.sourcing.selection_repository import FigurePage, SelectionRepository
 from kuajing.sourcing.selection_service import group_comparison, selection_page, sheet_rows
 from kuajing.sourcing.selection_tables import SelectionFigureRow
 from kuajing.sourcing.selection_xlsx import write_selection_sheet
+from kuajing.sourcing.tables import SourcedOfferRow
 from kuajing.web.app import render, request_language
 
 router = APIRouter()
@@ -187,6 +191,34 @@ def workbench(request: Request) -> HTMLResponse:
             "lang_href": link(lang="en" if language == "zh-CN" else "zh-CN"),
         },
     )  # fmt: skip
+
+
+@router.post("/sourcing/move")
+async def move_to_stage(request: Request) -> Response:
+    """The ticked rows' offers move to a lifecycle stage (to sample, usually), all or none."""
+    form = await request.form()
+    row_ids = sorted({_row_id(str(value)) for value in form.getlist("ids")})
+    to_stage = str(form.get("to_stage", "sample"))
+    if not row_ids:
+        raise ValidationFailed("tick at least one row", "请至少勾选一行", http_status=422)
+
+    def job(session: Session) -> int:
+        offers = session.scalars(select(SourcedOfferRow.offer_id).where(SourcedOfferRow.id.in_(row_ids)))
+        moved = 0
+        for offer_id in offers:
+            reason = "chosen in the sourcing workbench / 在选品工作台选中"
+            lifecycle.move(session, offer_id, to_stage, reason, web.actor(request), web.now(request))
+            moved += 1
+        return moved
+
+    count = web.work(request, job)
+    return RedirectResponse(f"/lifecycle?moved={count}", status_code=303)
+
+
+def _row_id(text: str) -> int:
+    if not text.isdigit():
+        raise ValidationFailed(f"not a row id: {text!r}", f"不是行编号: {text!r}", http_status=422)
+    return int(text)
 
 
 @router.get("/sourcing/export.xlsx")

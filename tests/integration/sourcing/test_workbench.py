@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -225,3 +226,17 @@ def test_cli_screens_then_exports_the_sheet(tmp_path: Path, monkeypatch: pytest.
     assert exported.exit_code == 0, exported.output
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     assert len(rows) == 2 + 6 and {row[8] for row in rows[2:]} == {"GB"}
+
+
+def test_ticked_rows_move_to_the_sample_stage_and_the_move_is_recorded(client: TestClient) -> None:
+    assert 'id="to-sample"' in _page(client, country="US")
+    reply = client.post(
+        "/sourcing/move", data={"ids": ["1", "2"], "to_stage": "sample"}, follow_redirects=False
+    )
+    assert reply.status_code == 303 and reply.headers["location"] == "/lifecycle?moved=2"
+    board = client.get("/api/lifecycle").json()
+    moved = json.dumps(board, ensure_ascii=False)
+    assert "610001" in moved and "610002" in moved
+    refused = client.post("/sourcing/move", data={"ids": ["1"], "to_stage": "winner"}, follow_redirects=False)
+    assert refused.status_code == 409  # sample → winner skips testing: refused, nothing moves
+    assert client.post("/sourcing/move", data={}, follow_redirects=False).status_code == 422
