@@ -82,11 +82,14 @@ class OfferRecord:
             "supplier": self.supplier.row(),
             "specs": [[s.spec_id, s.attributes, s.price, s.consign_price, s.stock] for s in self.specs],
         }
-        text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=_plain)
-        return hashlib.sha256(text.encode()).hexdigest()
+        return hashlib.sha256(_ENCODER.encode(payload).encode()).hexdigest()
 
 
 def _plain(value: Any) -> str:
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     raise TypeError(f"cannot hash {type(value).__name__}")
+
+
+# One encoder for every hash (json.dumps with options builds a new one per call); same text.
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_plain)
