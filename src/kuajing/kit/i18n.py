@@ -500,6 +500,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sourcing.export_selected": {"zh-CN": "导出所选 (xlsx)", "en": "Export selected (xlsx)"},
     "sourcing.export_all": {"zh-CN": "导出全部筛选结果 (xlsx)", "en": "Export all filtered rows (xlsx)"},
     "sourcing.move_to_sample": {"zh-CN": "所选货源转入样品采购", "en": "Move selected to sample"},
+    "sourcing.stale": {
+        "zh-CN": "有货源在上次测算后新增或变更,表中数字可能已过时。",
+        "en": "Some offers are new or changed since they were screened: the figures may be out of date.",
+    },
+    "sourcing.rescreen": {"zh-CN": "重新测算变更的货源", "en": "Re-screen changed offers"},
+    "sourcing.rescreened": {"zh-CN": "已重新测算 {count} 个规格。", "en": "Re-screened {count} specs."},
     "sourcing.compare": {"zh-CN": "同款比价", "en": "Compare suppliers"},
     "sourcing.page_of": {"zh-CN": "第 {page} / {pages} 页", "en": "Page {page} of {pages}"},
     "sourcing.not_screened": {"zh-CN": "{country} 未测算", "en": "not screened for {country}"},

@@ -13,8 +13,8 @@ from rich.table import Table
 
 from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
+from kuajing.kit import cli_values as cli_args
 from kuajing.kit.errors import NotFound, ValidationFailed
-from kuajing.logistics import cli_args
 from kuajing.logistics.catalog import LogisticsCatalog
 from kuajing.logistics.data_cli import register_line_data_commands
 from kuajing.logistics.landed import QuoteRequest

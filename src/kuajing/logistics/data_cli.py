@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 
 from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
+from kuajing.kit import cli_values as cli_args
 from kuajing.kit.errors import KuajingError, NotFound, ValidationFailed
 from kuajing.kit.remote_clock import clock_for
-from kuajing.logistics import cli_args
 from kuajing.logistics import user_documents as use
 from kuajing.logistics.catalog import LogisticsCatalog, shipped_catalog
 from kuajing.logistics.import_errors import ImportRejected

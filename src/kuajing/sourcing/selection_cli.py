@@ -8,7 +8,7 @@ stores them; ``export`` writes the sheet for the same filters as the page (``/so
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,9 +16,10 @@ import typer
 
 from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
+from kuajing.kit import cli_values as cli_args
 from kuajing.logistics.service import catalog_for
 from kuajing.sourcing.selection import SelectionQuery
-from kuajing.sourcing.selection_service import screen_offers, sheet_rows
+from kuajing.sourcing.selection_service import rescreen_stale, screen_offers, sheet_rows
 from kuajing.sourcing.selection_xlsx import write_selection_sheet
 
 selection_app = typer.Typer(no_args_is_help=True)
@@ -30,17 +31,26 @@ def screen(
     on: str = typer.Option("", help="rule and rate-card date, YYYY-MM-DD (default today)"),
     price: str = typer.Option("", help="one USD price for every spec (default: the target-margin price)"),
     margin: str = typer.Option("", help="target margin for the default price, e.g. 0.25"),
+    stale: bool = typer.Option(
+        False,
+        "--stale",
+        help="only offers new or changed since screened, to the countries already screened",
+    ),
 ) -> None:
     """Landed cost, margin and expected profit of every offer spec per country (the workbench's figures)."""
     settings = get_settings()
-    day = date.fromisoformat(on) if on else date.today()
+    day = cli_args.day(on)
     factory = make_session_factory(make_engine(settings.database_url))
     with factory() as session:
         catalog = catalog_for(session, settings)
-        summary = screen_offers(
-            session, catalog, day, [c.upper() for c in country], datetime.now(UTC),
-            price_usd=Decimal(price) if price else None, margin=Decimal(margin) if margin else None,
-        )  # fmt: skip
+        if stale:
+            summary = rescreen_stale(session, catalog, day, datetime.now(UTC), [c.upper() for c in country])
+        else:
+            summary = screen_offers(
+                session, catalog, day, [c.upper() for c in country], datetime.now(UTC),
+                price_usd=cli_args.decimal(price, "price") if price else None,
+                margin=cli_args.decimal(margin, "margin") if margin else None,
+            )  # fmt: skip
         session.commit()
     typer.echo(json.dumps({"specs": summary.specs, "rows": summary.rows, "unserved": summary.unserved}))
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, text
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from kuajing.sourcing.grouping import GroupItem
@@ -78,6 +78,30 @@ class SelectionRepository:
         values = [_figure_values(row, on, price_given, now) for row in rows]
         for start in range(0, len(values), 2000):
             self.session.execute(insert(F), values[start : start + 2000])
+
+    def stale_offer_ids(self) -> list[int]:
+        """Offers changed since their figures were computed (re-imported, re-fetched), or never screened."""
+        oldest = (
+            select(F.offer_row_id, func.min(F.computed_at).label("at")).group_by(F.offer_row_id).subquery()
+        )
+        query = (
+            select(SourcedOfferRow.id)
+            .outerjoin(oldest, oldest.c.offer_row_id == SourcedOfferRow.id)
+            .where(or_(oldest.c.at.is_(None), SourcedOfferRow.updated_at > oldest.c.at))
+            .order_by(SourcedOfferRow.id)
+        )
+        return list(self.session.scalars(query))
+
+    def has_stale(self) -> bool:
+        """Cheap enough for every page: an offer changed after the latest screening, or never screened."""
+        latest = select(func.max(F.computed_at)).scalar_subquery()
+        changed = select(SourcedOfferRow.id).where(SourcedOfferRow.updated_at > latest)
+        screened = select(F.id).where(F.offer_row_id == SourcedOfferRow.id).exists()
+        unscreened = select(SourcedOfferRow.id).where(~screened)
+        return bool(self.session.scalar(select(changed.exists() | unscreened.exists())))
+
+    def screened_countries(self) -> list[str]:
+        return sorted(self.session.scalars(select(F.country).distinct()))
 
     def refresh_statistics(self) -> None:
         """``ANALYZE``: so the planner picks the (country, column) index that matches each page."""

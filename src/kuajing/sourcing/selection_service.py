@@ -68,6 +68,28 @@ def screen_offers(
     return ScreenSummary(specs, rows, unserved, tuple(countries))
 
 
+def rescreen_stale(
+    session: Session,
+    catalog: LogisticsCatalog,
+    on: date,
+    now: datetime,
+    default_countries: Sequence[str] = ("US",),
+    chunk: int = 5000,
+) -> ScreenSummary:
+    """Figures for the offers that changed (or are new) since they were screened, to every country
+    already screened (or ``default_countries``); in chunks, so no id list outgrows a statement."""
+    repository = SelectionRepository(session)
+    stale = repository.stale_offer_ids()
+    countries = tuple(repository.screened_countries() or default_countries)
+    specs = rows = unserved = 0
+    for start in range(0, len(stale), chunk):
+        summary = screen_offers(
+            session, catalog, on, countries, now, offer_row_ids=stale[start : start + chunk]
+        )
+        specs, rows, unserved = specs + summary.specs, rows + summary.rows, unserved + summary.unserved
+    return ScreenSummary(specs, rows, unserved, countries)
+
+
 def measured_reliability(session: Session, now: datetime) -> Reliability:
     """The supplier score's reliability (measured history blended with the guide's priors)."""
     scores = reliabilities(session, now)

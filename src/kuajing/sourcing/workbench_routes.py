@@ -29,7 +29,7 @@ from kuajing.sourcing import lifecycle_service as lifecycle
 from kuajing.sourcing.grouping import DEFAULT_THRESHOLD
 from kuajing.sourcing.selection import PER_PAGE_CHOICES, SORT_COLUMNS, SelectionQuery
 from kuajing.sourcing.selection_repository import FigurePage, SelectionRepository
-from kuajing.sourcing.selection_service import group_comparison, selection_page, sheet_rows
+from kuajing.sourcing.selection_service import group_comparison, rescreen_stale, selection_page, sheet_rows
 from kuajing.sourcing.selection_tables import SelectionFigureRow
 from kuajing.sourcing.selection_xlsx import write_selection_sheet
 from kuajing.sourcing.tables import SourcedOfferRow
@@ -166,10 +166,24 @@ def api_offers(request: Request) -> dict[str, Any]:
     }  # fmt: skip
 
 
+@router.post("/sourcing/screen")
+def screen_stale(request: Request) -> Response:
+    """Re-screen the offers that changed since their figures (a new import, a 1688 re-read)."""
+    settings = web.settings(request)
+
+    def job(session: Session) -> int:
+        day = web.now(request).date()
+        return rescreen_stale(session, catalog_for(session, settings), day, web.now(request)).specs
+
+    count = web.work(request, job)
+    return RedirectResponse(f"/sourcing?screened_specs={count}", status_code=303)
+
+
 @router.get("/sourcing", response_class=HTMLResponse)
 def workbench(request: Request) -> HTMLResponse:
     query = parse_query(request.query_params)
     page, categories, lines = _page(request, query)
+    stale = web.work(request, lambda session: SelectionRepository(session).has_stale())
     language = request_language(request)
     lang = {"lang": language} if language != "zh-CN" else {}
 
@@ -187,6 +201,7 @@ def workbench(request: Request) -> HTMLResponse:
         {
             "active": "sourcing", "query": query, "page": page, "pages": pages, "categories": categories,
             "lines": lines, "link": link, "sort_link": sort_link, "per_page_choices": PER_PAGE_CHOICES,
+            "stale": stale,
             "export_params": query_params(query, page=None, per_page=None),
             "lang_href": link(lang="en" if language == "zh-CN" else "zh-CN"),
         },

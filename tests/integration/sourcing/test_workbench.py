@@ -240,3 +240,25 @@ def test_ticked_rows_move_to_the_sample_stage_and_the_move_is_recorded(client: T
     refused = client.post("/sourcing/move", data={"ids": ["1"], "to_stage": "winner"}, follow_redirects=False)
     assert refused.status_code == 409  # sample → winner skips testing: refused, nothing moves
     assert client.post("/sourcing/move", data={}, follow_redirects=False).status_code == 422
+
+
+def test_changed_offers_are_flagged_and_rescreened_from_the_page(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kuajing.sqlite3'}"
+    migrate.upgrade(url)
+    _seed(url)
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        assert 'id="stale"' not in _page(client, country="US")
+        engine = make_engine(url)
+        with make_session_factory(engine)() as session:  # a later import changed offer 3
+            offer = session.get(SourcedOfferRow, 3)
+            assert offer is not None
+            offer.unit_price, offer.updated_at = Decimal("9.90"), datetime(2026, 7, 2, tzinfo=UTC)
+            session.commit()
+        engine.dispose()
+        assert 'id="stale"' in _page(client, country="US")
+        reply = client.post("/sourcing/screen", follow_redirects=False)
+        assert reply.status_code == 303 and reply.headers["location"] == "/sourcing?screened_specs=1"
+        text = _page(client, country="US", screened_specs="1")
+        assert 'id="stale"' not in text and 'id="rescreened"' in text
+        (row,) = [r for r in _api(client, country="US", per_page=100)["rows"] if r["offer_id"] == 610003]
+        assert Decimal(row["unit_cost_cny"]) == Decimal("9.90")

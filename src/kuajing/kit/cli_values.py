@@ -1,4 +1,4 @@
-"""Command-line values of the logistics commands, read with errors that name the option."""
+"""Command-line values (dates, decimals), read with errors that name the option."""
 
 from __future__ import annotations
 
