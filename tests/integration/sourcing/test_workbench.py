@@ -262,3 +262,17 @@ def test_changed_offers_are_flagged_and_rescreened_from_the_page(tmp_path: Path)
         assert 'id="stale"' not in text and 'id="rescreened"' in text
         (row,) = [r for r in _api(client, country="US", per_page=100)["rows"] if r["offer_id"] == 610003]
         assert Decimal(row["unit_cost_cny"]) == Decimal("9.90")
+
+
+def test_screening_paging_and_export_work_on_both_databases(database_url: str) -> None:
+    migrate.upgrade(database_url)
+    _seed(database_url)  # screens US and DE through the matrix engine and stores the figures
+    with TestClient(create_app(Settings(database_url=database_url))) as client:
+        by_margin = _api(client, country="DE", sort="margin", dir="desc", per_page=3)
+        margins = [Decimal(row["margin"]) for row in by_margin["rows"]]
+        assert by_margin["total"] == 6 and margins == sorted(margins, reverse=True)
+        assert len(_api(client, country="DE", per_page=3, page=2)["rows"]) == 3
+        reply = client.get("/sourcing/export.xlsx", params={"country": "DE"})
+        assert reply.status_code == 200
+        sheet = load_workbook(io.BytesIO(reply.content)).active
+        assert sheet.max_row >= 2 + 6
