@@ -19,10 +19,12 @@ returned with the reason instead of a figure.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -36,23 +38,18 @@ from kuajing.logistics.taxes import TaxRuleBook
 CUSTOM_FRIENDLY_MOQ = 50
 SUPER_FACTORY_ON_TIME = Decimal("0.917")  # guide: ≤ 72 h dispatch, 超级工厂
 ORDINARY_ON_TIME = Decimal("0.634")
-# HS codes when an offer states none (EU duty is €3 per distinct HS6, so the code matters): by
-# category where we know one, else plastic articles. The page and the sheet say it was assumed.
-DEFAULT_HS_BY_CATEGORY = {
-    "手机壳": "392690",
-    "phone_accessories": "392690",
-    "apparel": "620462",
-    "服装": "620462",
-    "jewellery": "711719",
-    "饰品": "711719",
-    "home": "392490",
-    "家居": "392490",
-    "toys": "950300",
-    "玩具": "950300",
-    "electronics": "854370",
-    "beauty": "330499",
-}
-DEFAULT_HS = "392690"
+CATEGORY_HS_FILE = Path(__file__).parent / "data" / "category_hs.toml"
+
+
+def _category_hs() -> tuple[dict[str, str], str]:
+    """HS codes when an offer states none (EU duty is €3 per distinct HS6, so the code matters): by
+    category from ``data/category_hs.toml``; the page and the sheet say the code was assumed."""
+    with CATEGORY_HS_FILE.open("rb") as handle:
+        document = tomllib.load(handle)
+    return {str(k): str(v) for k, v in document["category_hs"].items()}, str(document["default"])
+
+
+DEFAULT_HS_BY_CATEGORY, DEFAULT_HS = _category_hs()
 _PASSES = 3
 
 

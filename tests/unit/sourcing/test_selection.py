@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,8 @@ from kuajing.logistics.catalog import LogisticsCatalog, shipped_catalog
 from kuajing.logistics.landed import QuoteRequest, landed_cost
 from kuajing.logistics.model import Parcel
 from kuajing.sourcing.selection import (
+    DEFAULT_HS,
+    DEFAULT_HS_BY_CATEGORY,
     ORDINARY_ON_TIME,
     SUPER_FACTORY_ON_TIME,
     SpecCandidate,
@@ -152,3 +156,13 @@ def test_a_spec_without_weight_is_returned_with_the_reason_not_a_guess(catalog: 
 def test_an_offer_without_hs_code_uses_the_category_default_and_says_so() -> None:
     assert CANDIDATES[2].hs() == ("620462", True)
     assert CANDIDATES[0].hs() == ("392690", False)
+
+
+def test_every_assumed_category_hs_code_is_an_hs_2022_subheading() -> None:
+    shared = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "hs"
+    nomenclature = shared / "harmonized-system-2022.csv"
+    if not nomenclature.exists():  # the HS data ships in ../shared beside the checkout
+        pytest.skip("HS 2022 nomenclature not beside the checkout")
+    with nomenclature.open(encoding="utf-8") as handle:
+        subheadings = {row["hscode"] for row in csv.DictReader(handle) if row["level"] == "6"}
+    assert {DEFAULT_HS, *DEFAULT_HS_BY_CATEGORY.values()} <= subheadings
