@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,8 +27,19 @@ def request_language(request: Request) -> str:
     return normalise(request.query_params.get("lang") or request.cookies.get(LANGUAGE_COOKIE))
 
 
+def price_text(value: Any) -> str:
+    """A stored amount (NUMERIC with six places) as people read it: at least the cent, sub-fen kept
+    (1688 tiers like ¥0.035): 56.480000 → 56.48, 0.035000 → 0.035."""
+    if value is None:
+        return "–"
+    amount = Decimal(str(value)).normalize()
+    return f"{amount:.2f}" if -amount.as_tuple().exponent <= 2 else f"{amount:f}"  # type: ignore[operator]
+
+
 def make_templates() -> Jinja2Templates:
-    return Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates.env.filters["price"] = price_text
+    return templates
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
