@@ -201,7 +201,7 @@ def workbench(request: Request) -> HTMLResponse:
         {
             "active": "sourcing", "query": query, "page": page, "pages": pages, "categories": categories,
             "lines": lines, "link": link, "sort_link": sort_link, "per_page_choices": PER_PAGE_CHOICES,
-            "stale": stale,
+            "stale": stale, "rescreened": _whole(request.query_params.get("screened_specs")),
             "export_params": query_params(query, page=None, per_page=None),
             "lang_href": link(lang="en" if language == "zh-CN" else "zh-CN"),
         },
@@ -228,6 +228,10 @@ async def move_to_stage(request: Request) -> Response:
 
     count = web.work(request, job)
     return RedirectResponse(f"/lifecycle?moved={count}", status_code=303)
+
+
+def _whole(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
 
 
 def _row_id(text: str) -> int:
