@@ -72,4 +72,4 @@ class SelectionFigureRow(Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
     price_given: Mapped[bool]  # the user's price, or False: priced for the target margin
     computed_on: Mapped[str] = mapped_column(String(10))  # the rule/card date, ISO
-    computed_at: Mapped[datetime]
+    computed_at: Mapped[datetime] = mapped_column(index=True)  # the latest screening, on every page

@@ -91,6 +91,7 @@ def upgrade() -> None:
             batch_op.f("ix_sourced_offers_lifecycle_stage"), ["lifecycle_stage"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_sourced_offers_supplier_id"), ["supplier_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_sourced_offers_updated_at"), ["updated_at"], unique=False)
 
     op.create_table(
         "lifecycle_moves",
@@ -147,6 +148,7 @@ def downgrade() -> None:
 
     op.drop_table("lifecycle_moves")
     with op.batch_alter_table("sourced_offers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sourced_offers_updated_at"))
         batch_op.drop_index(batch_op.f("ix_sourced_offers_supplier_id"))
         batch_op.drop_index(batch_op.f("ix_sourced_offers_lifecycle_stage"))
         batch_op.drop_index(batch_op.f("ix_sourced_offers_category"))

@@ -87,6 +87,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("selection_figures", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_selection_figures_offer_row_id"), ["offer_row_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_selection_figures_computed_at"), ["computed_at"], unique=False)
         for column in INDEXED_COLUMNS:
             batch_op.create_index(
                 f"ix_selection_figures_country_{column.removesuffix('_cny')}", ["country", column]
