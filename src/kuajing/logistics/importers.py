@@ -33,8 +33,8 @@ from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
 
+from kuajing.kit import excel_cells as cell
 from kuajing.kit.importing import ImportProblem
-from kuajing.logistics import excel_cells as cell
 from kuajing.logistics.documents import LINE_KINDS, DocumentInvalid, parse_rate_card
 from kuajing.logistics.import_errors import ImportRejected, problem_from
 from kuajing.logistics.model import SPECIAL_GOODS, RateCard

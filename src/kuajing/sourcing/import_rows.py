@@ -1,6 +1,6 @@
 """One row of an offers file read into values, and the rows of one offer into an ``OfferRecord``.
 
-Cells go through ``logistics.excel_cells`` (Excel floats read exactly, never used as floats). Each
+Cells go through ``kit.excel_cells`` (Excel floats read exactly, never used as floats). Each
 unreadable cell is one ``ImportProblem`` naming the header as written; a row may have several.
 Rows of one offer (one per spec) must sit together in the file: that lets the importer stream the
 file and hold only one offer at a time.
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from kuajing.kit.excel_cells import CellError, excel_decimal, text, whole, yes_no
 from kuajing.kit.importing import ImportProblem
-from kuajing.logistics.excel_cells import CellError, excel_decimal, text, yes_no
 from kuajing.sourcing.import_columns import FIELD_BY_NAME, ColumnPlan
 from kuajing.sourcing.offer_records import OfferRecord, SpecRecord, SupplierRecord
 
@@ -56,21 +56,6 @@ def price(value: Any) -> Decimal:
 
 def _amount_or_zero(value: Any) -> Decimal:
     return Decimal(0) if text(value) in ("0", "0.0") else price(value)
-
-
-def _whole(minimum: int) -> Callable[[Any], int]:
-    def read(value: Any) -> int:
-        try:
-            number = excel_decimal(value)
-        except CellError:
-            number = Decimal("NaN")
-        if not number.is_finite() or number != number.to_integral_value():
-            raise CellError(f"应为整数:{text(value)!r}", f"expected a whole number: {text(value)!r}")
-        if number < minimum:
-            raise CellError(f"必须 ≥ {minimum}:{text(value)!r}", f"must be ≥ {minimum}: {text(value)!r}")
-        return int(number)
-
-    return read
 
 
 def _grams(number: Decimal, value: Any) -> int:
@@ -151,7 +136,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "hs_code": _sized_text(12),
     "price": price,
     "price_tiers": parse_tiers,
-    "min_order_quantity": _whole(1),
+    "min_order_quantity": whole(1),
     "weight_g": _weight_g,
     "weight_kg": _weight_kg,
     "weight": _weight_with_unit,
@@ -159,11 +144,11 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "spec_id": _sized_text(64),
     "spec": _sized_text(300),
     "consign_price": _amount_or_zero,
-    "stock": _whole(0),
+    "stock": whole(0),
     "supplier": _sized_text(200),
     "supplier_id": _sized_text(80),
-    "trust_pass_years": _whole(0),
-    "custom_moq": _whole(1),
+    "trust_pass_years": whole(0),
+    "custom_moq": whole(1),
     "province": _sized_text(40),
     "city": _sized_text(40),
     "cluster_name": _sized_text(80),

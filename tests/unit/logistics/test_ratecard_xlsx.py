@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 
-from kuajing.logistics import excel_cells as cell
+from kuajing.kit import excel_cells as cell
 from kuajing.logistics.catalog import shipped_catalog
 from kuajing.logistics.documents import parse_rate_card
 from kuajing.logistics.import_errors import ImportRejected
