@@ -38,6 +38,20 @@ class Settings(BaseSettings):
     retry_max_delay_seconds: float = 8.0
     retry_max_throttle_wait_seconds: float = 60.0  # a platform's announced ban is honoured up to this
 
+    # Alerts (notify/): robots and e-mail; empty = channel off. Secrets are never logged.
+    alert_dingtalk_webhook: str = ""  # KUAJING_ALERT_DINGTALK_WEBHOOK (…/robot/send?access_token=…)
+    alert_dingtalk_secret: str = ""  # 加签 secret (SEC…)
+    alert_feishu_webhook: str = ""
+    alert_feishu_secret: str = ""
+    alert_wecom_webhook: str = ""  # …/webhook/send?key=…
+    alert_email_to: str = ""
+    alert_email_from: str = "kuajing@localhost"
+    alert_smtp_url: str = ""  # smtp://user:pass@host:587?starttls=1 or smtps://…:465
+    alert_digest_hour: int = 9  # local hour of the daily digest
+    alert_max_attempts: int = 6
+    alert_retry_base_seconds: float = 60.0
+    alert_exception_queue_threshold: int = 20  # alert when more exceptions than this are open
+
     # AliExpress Open Platform (IOP gateway, seller side)
     aliexpress_base_url: str = "https://api-sg.aliexpress.com"
     aliexpress_app_key: str = ""

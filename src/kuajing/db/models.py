@@ -6,6 +6,7 @@ A new context with a ``tables.py`` adds one import line here.
 from kuajing.db.base import Base
 from kuajing.fulfilment import tables as fulfilment_tables
 from kuajing.logistics import tables as logistics_tables
+from kuajing.notify import tables as notify_tables
 from kuajing.orders import tables as orders_tables
 from kuajing.purchasing import tables as purchasing_tables
 from kuajing.sourcing import selection_tables as sourcing_selection_tables
@@ -16,6 +17,7 @@ __all__ = [
     "Base",
     "fulfilment_tables",
     "logistics_tables",
+    "notify_tables",
     "orders_tables",
     "purchasing_tables",
     "sourcing_selection_tables",
