@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from kuajing import __version__
 from kuajing.db.cli import app as db_app
+from kuajing.fulfilment.sla_cli import sla_app
 from kuajing.kit.errors import KuajingError
 from kuajing.logistics.cli import lines_app, price, quote
 from kuajing.logistics.data_cli import costs_app, duties_app
@@ -37,6 +38,7 @@ app.add_typer(db_app, name="db", help="Database schema: upgrade, current revisio
 app.add_typer(
     sandbox_app, name="sandbox", help="The local AliExpress + 1688 sandbox (no credentials needed)."
 )
+app.add_typer(sla_app, name="fulfilment", help="Dispatch SLA and tracking health: sla, health.")
 app.add_typer(stores_app, name="stores", help="AliExpress stores and 1688 buyer accounts.")
 app.add_typer(rules_app, name="rules", help="SKU mapping rules: list, add, test, export and import (xlsx).")
 app.add_typer(

@@ -642,3 +642,48 @@ def translate(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> s
     except KeyError as exc:
         raise KeyError(f"untranslated UI string {key!r} for {language}") from exc
     return text.format(**values) if values else text
+
+
+# --- dispatch SLA and tracking health (fulfilment/sla_routes.py) ------------------------------------
+MESSAGES.update(
+    {
+        "nav.sla": {"zh-CN": "发货时效", "en": "Dispatch SLA"},
+        "sla.title": {"zh-CN": "发货时效与物流健康", "en": "Dispatch SLA and tracking health"},
+        "sla.intro": {
+            "zh-CN": "发货时限 = 买家付款 + 72 小时(可按供应商设置);速卖通的最晚发货时间在旁,较早者为准。",
+            "en": "Dispatch deadline = buyer's payment + 72 h (per supplier overridable); "
+            "AliExpress's ship-by beside it — the earlier one binds.",
+        },
+        "sla.urgent": {"zh-CN": "已超时与即将超时", "en": "Breached and at risk"},
+        "sla.none_urgent": {"zh-CN": "没有超时或即将超时的采购单。", "en": "Nothing breached or at risk."},
+        "sla.dispatch_deadline": {"zh-CN": "发货时限", "en": "Dispatch deadline"},
+        "sla.ship_by": {"zh-CN": "速卖通最晚发货", "en": "AliExpress ship-by"},
+        "sla.binding": {"zh-CN": "以此为准", "en": "binding"},
+        "sla.state": {"zh-CN": "状态", "en": "State"},
+        "sla.remaining": {"zh-CN": "剩余时间", "en": "Time left"},
+        "sla.suppliers": {"zh-CN": "供应商按时发货率", "en": "On-time dispatch per supplier"},
+        "sla.suppliers_note": {
+            "zh-CN": "近 {days} 天付款的采购单:时限内发货 / 已有结果(已发货,或超时未发)。"
+            "供应商评分从 1688 下单时起算,此处从买家付款起算,含我方等待与分配的时间。",
+            "en": "Purchases paid in the last {days} days: shipped within the deadline / decided "
+            "(shipped, or unshipped past it). The supplier score counts from the 1688 order; "
+            "this counts from the buyer's payment, so our own waiting and routing count too.",
+        },
+        "sla.none_suppliers": {"zh-CN": "还没有采购单。", "en": "No purchases yet."},
+        "sla.on_time_rate": {"zh-CN": "按时率(自付款)", "en": "On time (from payment)"},
+        "sla.decided": {"zh-CN": "按时 / 已有结果", "en": "On time / decided"},
+        "sla.pending": {"zh-CN": "未到时限", "en": "Clock running"},
+        "sla.score_rate": {"zh-CN": "评分口径(自 1688 下单)", "en": "Score's measure (from 1688 order)"},
+        "sla.health": {"zh-CN": "物流健康", "en": "Tracking health"},
+        "sla.health_note": {
+            "zh-CN": "页面不读取 1688 物流轨迹;轨迹相关检查(无更新、海关扣留、退回)请用 "
+            "`kuajing fulfilment health --trace`。",
+            "en": "This page does not read 1688 traces; the trace checks (no new event, customs hold, "
+            "returned) run with `kuajing fulfilment health --trace`.",
+        },
+        "sla.none_health": {"zh-CN": "没有需要处理的物流问题。", "en": "No tracking problems."},
+        "sla.tracking": {"zh-CN": "运单号", "en": "Tracking"},
+        "sla.flag": {"zh-CN": "问题", "en": "Problem"},
+        "sla.action": {"zh-CN": "下一步", "en": "Next action"},
+    }
+)

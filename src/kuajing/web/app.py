@@ -102,4 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from kuajing.sourcing import import_routes
 
     app.include_router(import_routes.router)
+    from kuajing.fulfilment import sla_routes
+
+    app.include_router(sla_routes.router)
     return app
