@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     alert_max_attempts: int = 6
     alert_retry_base_seconds: float = 60.0
     alert_exception_queue_threshold: int = 20  # alert when more exceptions than this are open
+    alerts_enabled: bool = True  # KUAJING_ALERTS_ENABLED: `kuajing run` / the demo check rules each pass
+    alert_digest_kinds: str = "sla_at_risk"  # comma-separated kinds held for the daily digest
+    alert_sla_at_risk: bool = True  # also alert purchases at risk (not only breached)
 
     # AliExpress Open Platform (IOP gateway, seller side)
     aliexpress_base_url: str = "https://api-sg.aliexpress.com"
