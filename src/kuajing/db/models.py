@@ -3,6 +3,7 @@
 A new context with a ``tables.py`` adds one import line here.
 """
 
+from kuajing.aftersales import tables as aftersales_tables
 from kuajing.db.base import Base
 from kuajing.fulfilment import tables as fulfilment_tables
 from kuajing.logistics import tables as logistics_tables
@@ -15,6 +16,7 @@ from kuajing.stores import tables as stores_tables
 
 __all__ = [
     "Base",
+    "aftersales_tables",
     "fulfilment_tables",
     "logistics_tables",
     "notify_tables",
