@@ -16,6 +16,7 @@ from kuajing.logistics.data_cli import costs_app, duties_app
 from kuajing.notify.cli import alerts_app
 from kuajing.orders.cli import exceptions_app, run, sync
 from kuajing.orders.rules_cli import rules_app
+from kuajing.reports.cli import reports_app
 from kuajing.sandbox.cli import app as sandbox_app
 from kuajing.sourcing.cli import offers_app
 from kuajing.sourcing.lifecycle_cli import lifecycle_app
@@ -55,6 +56,7 @@ app.add_typer(
     lifecycle_app, name="lifecycle", help="Product lifecycle board: list, move (with a reason), suggest."
 )
 app.add_typer(alerts_app, name="alerts", help="Alerts: DingTalk / Feishu / WeCom robots, e-mail; test.")
+app.add_typer(reports_app, name="reports", help="Reports: profit per order, SKU, supplier, store or country.")
 app.command(help="Landed cost on every logistics line for a parcel to a country; the best line first.")(quote)
 app.command(help="List price per country that earns the target margin on the best line.")(price)
 app.command(help="One pass: sync orders, buy what is due on 1688, upload tracking. Exit 0 when it ran.")(sync)

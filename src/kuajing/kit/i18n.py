@@ -687,3 +687,60 @@ MESSAGES.update(
         "sla.action": {"zh-CN": "下一步", "en": "Next action"},
     }
 )
+
+# Reports (报表)
+MESSAGES.update(
+    {
+        "nav.reports": {"zh-CN": "报表", "en": "Reports"},
+        "reports.title": {"zh-CN": "利润与时效报表", "en": "Profit and dispatch reports"},
+        "reports.from": {"zh-CN": "付款日期从", "en": "Paid from"},
+        "reports.to": {"zh-CN": "到", "en": "to"},
+        "reports.store": {"zh-CN": "店铺", "en": "Store"},
+        "reports.country": {"zh-CN": "国家", "en": "Country"},
+        "reports.all": {"zh-CN": "全部", "en": "All"},
+        "reports.apply": {"zh-CN": "筛选", "en": "Filter"},
+        "reports.note": {
+            "zh-CN": "金额均为人民币;销售额按 {as_of} 的汇率折算(1 USD = {rate} CNY)。",
+            "en": "All amounts in CNY; sales converted at the rate of {as_of} (1 USD = {rate} CNY).",
+        },
+        "reports.profit": {"zh-CN": "利润", "en": "Profit"},
+        "reports.by_order": {"zh-CN": "按订单", "en": "By order"},
+        "reports.by_sku": {"zh-CN": "按 SKU", "en": "By SKU"},
+        "reports.by_supplier": {"zh-CN": "按供应商", "en": "By supplier"},
+        "reports.by_store": {"zh-CN": "按店铺", "en": "By store"},
+        "reports.by_country": {"zh-CN": "按国家", "en": "By country"},
+        "reports.xlsx": {"zh-CN": "下载 xlsx", "en": "Download xlsx"},
+        "reports.group": {"zh-CN": "分组", "en": "Group"},
+        "reports.orders": {"zh-CN": "订单数", "en": "Orders"},
+        "reports.sale": {"zh-CN": "销售额", "en": "Sales"},
+        "reports.goods": {"zh-CN": "货款", "en": "Goods"},
+        "reports.freight": {"zh-CN": "国际运费", "en": "Freight"},
+        "reports.duty": {"zh-CN": "关税", "en": "Duty"},
+        "reports.commission": {"zh-CN": "平台佣金", "en": "Commission"},
+        "reports.fees": {"zh-CN": "支付手续费", "en": "Payment fee"},
+        "reports.profit_col": {"zh-CN": "利润", "en": "Profit"},
+        "reports.margin": {"zh-CN": "利润率", "en": "Margin"},
+        "reports.total": {"zh-CN": "合计", "en": "Total"},
+        "reports.none": {"zh-CN": "所选范围内没有已付款订单。", "en": "No paid orders in this range."},
+        "reports.estimated": {"zh-CN": "含估算", "en": "estimated"},
+        "reports.estimated_note": {
+            "zh-CN": "货款取 1688 采购单实付(含运费);国际运费、关税、佣金和手续费按到手成本模型估算"
+            "(线路按采购单的物流服务匹配,否则取最便宜的官方线路);重量或 HS 编码未知的订单不估算,计为 0。",
+            "en": "Goods are the 1688 purchases' totals (post fee included); freight, duty, commission and "
+            "payment fee are estimated by the landed-cost model (the line matched from the purchase's "
+            "logistics service, else the cheapest official line); orders without weight or HS code are "
+            "not estimated and count 0.",
+        },
+        "reports.sla_trend": {"zh-CN": "按周按时发货率", "en": "On-time dispatch per week"},
+        "reports.sla_note": {
+            "zh-CN": "按付款所在周统计已有结果的采购单(时限内发货 / 已发货或已超时)。",
+            "en": "Decided purchases per week of payment (shipped within the deadline / shipped or overdue).",
+        },
+        "reports.claims": {"zh-CN": "售后与索赔趋势", "en": "After-sales and claim trends"},
+        "reports.claims_none": {
+            "zh-CN": "售后尚未记录:售后模块上线后在此显示退货与供应商索赔趋势。",
+            "en": "After-sales not recorded yet: return and supplier-claim trends appear here once "
+            "the after-sales module records them.",
+        },
+    }
+)

@@ -105,4 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from kuajing.fulfilment import sla_routes
 
     app.include_router(sla_routes.router)
+    from kuajing.reports import routes as report_routes
+
+    app.include_router(report_routes.router)
     return app

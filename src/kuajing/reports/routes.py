@@ -1,0 +1,136 @@
+"""The reports page and its downloads.
+
+- ``GET /reports``: profit by order, SKU, supplier, store and country (tab ``by``) with totals,
+  margin and a bar chart; the on-time dispatch trend per week; the after-sales section;
+  filters ``from`` / ``to`` (days in the team's time zone, both inclusive), ``store``, ``country``;
+- ``GET /reports/<kind>.xlsx``: the table of one tab as xlsx;
+- ``GET /api/reports/<kind>``: the same as JSON.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from kuajing.fulfilment.sla import load_sla_policy
+from kuajing.kit.errors import ValidationFailed
+from kuajing.logistics.service import catalog_for
+from kuajing.orders import web_helpers as web
+from kuajing.reports import service
+from kuajing.reports.chart import on_time_line, profit_bars
+from kuajing.reports.model import GroupBy
+from kuajing.reports.repository import ReportFilter, ReportRepository
+from kuajing.reports.xlsx import profit_xlsx
+from kuajing.web.app import render, request_language
+
+router = APIRouter()
+
+
+def _kind(kind: str) -> GroupBy:
+    try:
+        return GroupBy(kind)
+    except ValueError:
+        raise ValidationFailed(
+            f"unknown report {kind!r} (order, sku, supplier, store, country)", f"未知报表 {kind!r}"
+        ) from None
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(f"not a date: {text!r}", f"日期格式错误: {text!r}") from None
+
+
+def report_filter(
+    start: date | None, end: date | None, store: int | None, country: str | None, zone: str
+) -> ReportFilter:
+    """Days in the team's zone → the UTC instants the orders are compared with (``to`` inclusive)."""
+    tz = ZoneInfo(zone)
+    return ReportFilter(
+        start=datetime.combine(start, time(), tz) if start else None,
+        end=datetime.combine(end + timedelta(days=1), time(), tz) if end else None,
+        store_id=store,
+        country=country.upper() if country else None,
+    )
+
+
+def _filter(request: Request) -> ReportFilter:
+    query = request.query_params
+    store = query.get("store")
+    return report_filter(
+        _day(query.get("from")),
+        _day(query.get("to")),
+        int(store) if store and store.isdigit() else None,
+        query.get("country") or None,
+        web.settings(request).timezone,
+    )
+
+
+def _report(request: Request) -> service.ProfitReport:
+    where = _filter(request)
+    settings = web.settings(request)
+    return web.work(
+        request, lambda session: service.profit_report(session, catalog_for(session, settings), where)
+    )
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(request: Request) -> HTMLResponse:
+    by = _kind(request.query_params.get("by", "supplier"))
+    report = _report(request)
+    now = web.now(request)
+    zh = request_language(request) == "zh-CN"
+
+    def extras(session):  # type: ignore[no-untyped-def]
+        repository = ReportRepository(session)
+        return repository.stores(), repository.countries(), service.sla_trend(session, now, load_sla_policy())
+
+    stores, countries, weeks = web.work(request, extras)
+    groups = report.groups(by)
+    query = request.query_params
+    context = {
+        "active": "reports",
+        "by": by,
+        "kinds": list(GroupBy),
+        "report": report,
+        "groups": groups,
+        "total": report.total(),
+        "weeks": weeks,
+        "stores": stores,
+        "countries": countries,
+        "filters": {key: query.get(key, "") for key in ("from", "to", "store", "country")},
+        "filter_query": "&".join(
+            f"{k}={v}" for k in ("from", "to", "store", "country") if (v := query.get(k))
+        ),
+        "profit_chart": profit_bars(groups, title="利润 profit (CNY)"),
+        "trend_chart": on_time_line(weeks, title="按时发货率 on-time dispatch %"),
+        "percent": lambda value: "—" if value is None else f"{value:.1%}",
+        "zh": zh,
+    }
+    return render(request, "reports.html", context)
+
+
+@router.get("/reports/{kind}.xlsx")
+def reports_xlsx(kind: str, request: Request) -> Response:
+    by = _kind(kind)
+    content = profit_xlsx(_report(request), by)
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="profit-{by.value}.xlsx"'},
+    )
+
+
+@router.get("/api/reports/{kind}")
+def reports_api(kind: str, request: Request) -> JSONResponse:
+    by = _kind(kind)
+    return JSONResponse(service.report_to_dict(_report(request), by))
+
+
+__all__ = ["router"]
