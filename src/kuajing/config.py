@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     alert_digest_kinds: str = "sla_at_risk"  # comma-separated kinds held for the daily digest
     alert_sla_at_risk: bool = True  # also alert purchases at risk (not only breached)
 
+    # 售后: evidence files (chat records, sign-off proofs, unboxing videos), one folder per claim.
+    aftersales_folder: str = "var/aftersales"  # KUAJING_AFTERSALES_FOLDER
+
     # AliExpress Open Platform (IOP gateway, seller side)
     aliexpress_base_url: str = "https://api-sg.aliexpress.com"
     aliexpress_app_key: str = ""

@@ -108,4 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from kuajing.reports import routes as report_routes
 
     app.include_router(report_routes.router)
+    from kuajing.aftersales import routes as aftersales_routes
+
+    app.include_router(aftersales_routes.router)
     return app
