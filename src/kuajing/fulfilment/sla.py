@@ -16,7 +16,8 @@ as the supplier score.
 was paid — the supplier cannot ship before it), this rate starts at the buyer's ``paid_at`` (what
 the buyer and AliExpress see, so our own cancellation window and routing delay count against it).
 Both count a purchase once it is *decided* — shipped, or unshipped past its deadline — and both
-measure against the dispatch hours, not the ship-by date (which is AliExpress's, not the supplier's).
+measure against the dispatch hours, not the ship-by date (which is AliExpress's, not the supplier's):
+one definition, ``dispatched_on_time``, serves both, so the page's figures and the score agree.
 """
 
 from __future__ import annotations
@@ -99,6 +100,21 @@ def load_sla_policy(path: Path | None = None, text: str | None = None) -> SlaPol
     return SlaPolicy(defaults, overrides, window_days)
 
 
+def dispatched_on_time(
+    start: datetime, shipped_at: datetime | None, hours: float, now: datetime
+) -> bool | None:
+    """**The** definition of "dispatched on time", for the SLA rate and the supplier score alike.
+
+    On time when shipped at or before ``start + hours`` (exactly on the deadline counts); late when
+    shipped after it, or still unshipped once it has passed; ``None`` (undecided) while unshipped
+    and the deadline not yet passed — at the deadline itself a parcel can still make it.
+    """
+    deadline = start + timedelta(hours=hours)
+    if shipped_at is not None:
+        return shipped_at <= deadline
+    return False if now > deadline else None
+
+
 @dataclass(frozen=True, slots=True)
 class DispatchSla:
     """One purchase's dispatch SLA at ``now``."""
@@ -138,7 +154,6 @@ def dispatch_sla(
     remaining = deadline - now
     if shipped_at is not None:
         state = SlaState.SHIPPED_ON_TIME if shipped_at <= deadline else SlaState.SHIPPED_LATE
-        supplier_on_time: bool | None = shipped_at <= dispatch_deadline
         remaining_seconds = 0
     else:
         if remaining < timedelta(0):
@@ -147,8 +162,8 @@ def dispatch_sla(
             state = SlaState.AT_RISK
         else:
             state = SlaState.ON_TIME
-        supplier_on_time = False if now > dispatch_deadline else None
         remaining_seconds = int(remaining.total_seconds())
+    supplier_on_time = dispatched_on_time(paid_at, shipped_at, rules.dispatch_hours, now)
     return DispatchSla(
         purchase_id=purchase_id,
         supplier_member_id=supplier_member_id,

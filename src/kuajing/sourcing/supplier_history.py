@@ -2,10 +2,12 @@
 
 **Dispatch within 72 h** is measured per purchase from ``purchase_orders.placed_at`` (the 1688 order
 was created and paid: the supplier's clock starts there, as 1688's own 48/72-hour dispatch promise
-does) to ``shipped_at``. Not from ``created_at`` or the AliExpress ``paid_at``: those add the
-buyer's cancellation window and our own routing, which are not the supplier's doing. A purchase
-counts once its clock has run out: shipped (on time or late), or placed more than the hours ago and
-still not shipped (already late). ``shipped_at`` is when tracking was first *seen* (the tracking
+does) to ``shipped_at``, judged by ``fulfilment.sla.dispatched_on_time`` — the one definition the
+SLA page's on-time rate uses too, so the two agree on every purchase they both count. Not from
+``created_at`` or the AliExpress ``paid_at``: those add the buyer's cancellation window and our own
+routing, which are not the supplier's doing. A purchase counts once it is decided: shipped (on time
+or late), or placed more than the hours ago and still not shipped (already late; at exactly the
+hours it could still ship on time). ``shipped_at`` is when tracking was first *seen* (the tracking
 poll), so it errs late by at most one poll interval.
 
 **Price stability**: there is no price history table; each spec imported into the workbench
@@ -27,6 +29,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from kuajing.fulfilment.sla import dispatched_on_time
 from kuajing.purchasing.tables import PurchaseOrderRow
 from kuajing.sourcing.scoring import SupplierHistory, Tally
 from kuajing.sourcing.tables import OfferSnapshotRow, SourcedOfferRow, SourcedSpecRow, SupplierRow
@@ -71,30 +74,32 @@ class SupplierHistoryRepository:
         return select(PurchaseOrderRow.supplier_member_id, placed, PurchaseOrderRow.shipped_at).where(
             placed.is_not(None),
             PurchaseOrderRow.state.in_(_DISPATCH_STATES),
-            or_(PurchaseOrderRow.shipped_at.is_not(None), placed <= cutoff),
+            or_(PurchaseOrderRow.shipped_at.is_not(None), placed < cutoff),
         )
 
     def _dispatches(
-        self, query: Select[str, datetime | None, datetime | None], hours: int
+        self, query: Select[str, datetime | None, datetime | None], now: datetime, hours: int
     ) -> Iterator[tuple[str, Dispatch]]:
-        limit = timedelta(hours=hours)
         for member_id, placed_at, shipped_at in self.session.execute(query):
             if placed_at is None:  # excluded by the query; here for the type checker
                 continue
-            on_time = shipped_at is not None and shipped_at - placed_at <= limit
-            yield member_id, Dispatch(placed_at, on_time)
+            on_time = dispatched_on_time(placed_at, shipped_at, hours, now)
+            if on_time is not None:  # the query already leaves out the undecided
+                yield member_id, Dispatch(placed_at, on_time)
 
     def dispatch_tallies(self, now: datetime, hours: int) -> dict[str, Tally]:
         """supplier member id → purchases dispatched within ``hours`` of out those whose clock ran out."""
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for member_id, dispatch in self._dispatches(self._dispatch_query(now, hours), hours):
+        for member_id, dispatch in self._dispatches(self._dispatch_query(now, hours), now, hours):
             counts[member_id][0] += dispatch.on_time
             counts[member_id][1] += 1
         return {member_id: Tally(on_time, total) for member_id, (on_time, total) in counts.items()}
 
     def dispatches_of(self, member_id: str, now: datetime, hours: int) -> list[Dispatch]:
         query = self._dispatch_query(now, hours).where(PurchaseOrderRow.supplier_member_id == member_id)
-        return sorted((dispatch for _, dispatch in self._dispatches(query, hours)), key=lambda d: d.placed_at)
+        return sorted(
+            (dispatch for _, dispatch in self._dispatches(query, now, hours)), key=lambda d: d.placed_at
+        )
 
     def purchase_counts(self) -> dict[str, int]:
         """supplier member id → purchases ever planned (for "n orders, m measured")."""

@@ -12,6 +12,7 @@ from kuajing.fulfilment.sla import (
     SlaState,
     countdown_text,
     dispatch_sla,
+    dispatched_on_time,
     load_sla_policy,
     on_time_by_supplier,
 )
@@ -131,3 +132,16 @@ def test_on_time_rate_counts_decided_purchases_only() -> None:
 def test_countdown_text() -> None:
     assert countdown_text(2 * 86400 + 3 * 3600 + 4 * 60 + 5) == "2d 03:04:05"
     assert countdown_text(-5 * 3600) == "-05:00:00"
+
+
+def test_dispatched_on_time_is_the_one_definition_the_score_shares() -> None:
+    from kuajing.fulfilment import sla
+    from kuajing.sourcing import supplier_history
+
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    deadline = start + timedelta(hours=72)
+    assert dispatched_on_time(start, deadline, 72, deadline) is True
+    assert dispatched_on_time(start, deadline + timedelta(seconds=1), 72, deadline) is False
+    assert dispatched_on_time(start, None, 72, deadline) is None  # it can still ship on time
+    assert dispatched_on_time(start, None, 72, deadline + timedelta(seconds=1)) is False
+    assert supplier_history.dispatched_on_time is sla.dispatched_on_time
