@@ -372,6 +372,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "suppliers.col.confidence": {"zh-CN": "实测占比", "en": "Measured share"},
     "suppliers.measured_n": {"zh-CN": "实测 {on_time}/{n} 单", "en": "measured {on_time}/{n}"},
     "suppliers.prior_only": {"zh-CN": "暂无实测(先验)", "en": "no history (prior)"},
+    "suppliers.aftersales_n": {
+        "zh-CN": "售后:{n} 单中差错 {errors}、索赔 {claims}",
+        "en": "after-sales: {errors} errors, {claims} claims of {n}",
+    },
     "supplier.profile": {"zh-CN": "供应商资料", "en": "Profile"},
     "supplier.member_id": {"zh-CN": "1688 会员 ID", "en": "1688 member id"},
     "supplier.region": {"zh-CN": "地区", "en": "Region"},
@@ -400,9 +404,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "within 72 h; a purchase still unshipped after 72 h counts as late.",
     },
     "supplier.aftersales_note": {
-        "zh-CN": "错发/漏发/破损与索赔:售后模块尚未上线,目前没有实测记录,这两项使用先验值。",
-        "en": "Wrong/missing/damaged parcels and claims: after-sales is not built yet, so nothing is "
-        "measured and both use their priors.",
+        "zh-CN": "错发/漏发/破损与索赔按售后记录实测:已发货采购 {n} 单,其中 {errors} 单有供应商差错"
+        "(错发/漏发/破损),{claims} 单开过索赔;实测越多,先验占比越小。",
+        "en": "Wrong/missing/damaged parcels and claims are measured from the after-sales records: "
+        "{n} purchases shipped, {errors} with a supplier error (wrong, missing or damaged), "
+        "{claims} with a claim opened; the more is measured, the less the prior counts.",
+    },
+    "supplier.aftersales_none": {
+        "zh-CN": "错发/漏发/破损与索赔按售后记录实测;该供应商还没有已发货的采购单,这两项使用先验值。",
+        "en": "Wrong/missing/damaged parcels and claims are measured from the after-sales records; "
+        "no purchase from this supplier has shipped yet, so both use their priors.",
     },
     "supplier.prior_source": {"zh-CN": "先验来源:", "en": "Prior source:"},
     "supplier.no_history": {

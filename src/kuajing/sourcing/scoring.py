@@ -82,7 +82,7 @@ class Tally:
 
 @dataclass(frozen=True, slots=True)
 class SupplierHistory:
-    """What was measured. ``quality`` and ``claims`` have no source until after-sales exists (issue 7)."""
+    """What was measured; ``quality`` and ``claims`` come from the after-sales records (supplier_history)."""
 
     dispatch: Tally = Tally()  # purchases dispatched within the hours, of those whose clock ran out
     quality: Tally = Tally()  # parcels received right (not wrong, missing or damaged)

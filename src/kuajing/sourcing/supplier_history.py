@@ -13,8 +13,16 @@ poll), so it errs late by at most one poll interval.
 **Price stability**: there is no price history table; each spec imported into the workbench
 (``sourced_specs.price``, read at ``imported_at``) whose offer was read again later for routing
 (``offer_snapshots``, ``fetched_at``) is one observation: stable if the later price rose by no more
-than ``max_rise``. **Wrong/missing/damaged parcels and claims** have no table yet (issue 7): their
-tallies are empty and the score uses the priors.
+than ``max_rise``.
+
+**Parcels right** and **orders without a claim** are read from the after-sales records: the
+observations are the supplier's purchases that shipped (state shipped or fulfilled: a parcel left
+the supplier); a purchase fails "parcels right" when a return case on it was classified as a
+supplier error (wrong item, missing item, damaged packaging — ``aftersales.model.SUPPLIER_ERRORS``),
+and fails "without a claim" when a supplier claim was opened on it (in any state since). Cases
+reach a supplier through their claim (``aftersales_claims.case_id``/``purchase_id``), the link the
+after-sales service records. A recent parcel that has not reached the buyer yet counts as right
+until a case says otherwise, so these rates err high by the parcels still in transit.
 """
 
 from __future__ import annotations
@@ -29,12 +37,15 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from kuajing.aftersales.model import SUPPLIER_ERRORS
+from kuajing.aftersales.tables import ReturnCaseRow, SupplierClaimRow
 from kuajing.fulfilment.sla import dispatched_on_time
 from kuajing.purchasing.tables import PurchaseOrderRow
 from kuajing.sourcing.scoring import SupplierHistory, Tally
 from kuajing.sourcing.tables import OfferSnapshotRow, SourcedOfferRow, SourcedSpecRow, SupplierRow
 
 _DISPATCH_STATES = ("placed", "shipped", "fulfilled")
+_SHIPPED_STATES = ("shipped", "fulfilled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,17 +154,59 @@ class SupplierHistoryRepository:
             counts[supplier][1] += 1
         return {supplier: Tally(stable, total) for supplier, (stable, total) in counts.items()}
 
+    # --- after-sales: parcels right, orders without a claim ------------------------------------
+
+    def aftersales_tallies(self, member_id: str | None = None) -> dict[str, tuple[Tally, Tally]]:
+        """supplier member id → (parcels right, orders without a claim), each out of its shipped
+        purchases; a claimed purchase that is not (yet) shipped still counts as one observation."""
+        shipped = select(PurchaseOrderRow.supplier_member_id, PurchaseOrderRow.id).where(
+            PurchaseOrderRow.state.in_(_SHIPPED_STATES)
+        )
+        claimed = select(
+            SupplierClaimRow.supplier_member_id,
+            SupplierClaimRow.purchase_id,
+            SupplierClaimRow.case_id,
+            ReturnCaseRow.reason,
+        ).join(ReturnCaseRow, ReturnCaseRow.id == SupplierClaimRow.case_id)
+        if member_id is not None:
+            shipped = shipped.where(PurchaseOrderRow.supplier_member_id == member_id)
+            claimed = claimed.where(SupplierClaimRow.supplier_member_id == member_id)
+        purchases: dict[str, set[object]] = defaultdict(set)
+        errors: dict[str, set[object]] = defaultdict(set)
+        claims: dict[str, set[object]] = defaultdict(set)
+        for supplier, shipped_id in self.session.execute(shipped):
+            purchases[supplier].add(shipped_id)
+        supplier_errors = {reason.value for reason in SUPPLIER_ERRORS}
+        for supplier, purchase_id, case_id, reason in self.session.execute(claimed):
+            # a claim without a purchase (none recorded) still stands for one order of this supplier
+            order: object = purchase_id if purchase_id is not None else ("case", case_id)
+            purchases[supplier].add(order)
+            claims[supplier].add(order)
+            if reason in supplier_errors:
+                errors[supplier].add(order)
+        return {
+            supplier: (
+                Tally(len(orders) - len(errors[supplier]), len(orders)),
+                Tally(len(orders) - len(claims[supplier]), len(orders)),
+            )
+            for supplier, orders in purchases.items()
+        }
+
     # --- all of it -------------------------------------------------------------------------------
 
     def histories(self, now: datetime, hours: int, max_rise: Decimal) -> dict[str, SupplierHistory]:
         """Every supplier's measured history (suppliers without any are absent: an empty history)."""
         dispatch = self.dispatch_tallies(now, hours)
         prices = self.price_tallies(max_rise)
+        aftersales = self.aftersales_tallies()
         return {
             member_id: SupplierHistory(
-                dispatch=dispatch.get(member_id, Tally()), prices=prices.get(member_id, Tally())
+                dispatch=dispatch.get(member_id, Tally()),
+                quality=aftersales.get(member_id, (Tally(), Tally()))[0],
+                claims=aftersales.get(member_id, (Tally(), Tally()))[1],
+                prices=prices.get(member_id, Tally()),
             )
-            for member_id in set(dispatch) | set(prices)
+            for member_id in set(dispatch) | set(prices) | set(aftersales)
         }
 
 

@@ -107,8 +107,9 @@ def scorecard(
     dispatches = repo.dispatches_of(member_id, now, settings.on_time_hours)
     dispatch = Tally(sum(d.on_time for d in dispatches), len(dispatches))
     prices = repo.price_tallies(settings.max_price_rise, member_id).get(member_id, Tally())
+    quality, claims = repo.aftersales_tallies(member_id).get(member_id, (Tally(), Tally()))
     profile = profile_of(row)
-    history = SupplierHistory(dispatch=dispatch, prices=prices)
+    history = SupplierHistory(dispatch=dispatch, quality=quality, claims=claims, prices=prices)
     card = Scorecard(row, profile, history, score_supplier(profile, history, settings))
     return ScorecardDetail(
         card, on_time_by_month(dispatches, tz), repo.offers_of(row.id), settings.on_time_prior(profile)

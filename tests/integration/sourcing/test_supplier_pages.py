@@ -148,6 +148,7 @@ def test_supplier_list_shows_measured_on_time_with_n_and_scores_best_first(clien
     assert status == 200
     assert 'href="/suppliers" class="active">供应商</a>' in text
     assert "实测 11/12 单" in text and "实测 0/1 单" in text and "暂无实测(先验)" in text
+    assert "售后:12 单中差错 0、索赔 0" in text  # after-sales measured: 12 shipped, no case yet
     assert "超级工厂" in text and "义乌小商品" in text
     scores = {card["member_id"]: Decimal(card["score"]) for card in _json(client, "/api/suppliers")}
     assert _members(text) == sorted(scores, key=lambda member: scores[member], reverse=True)
@@ -213,7 +214,8 @@ def test_scorecard_explains_the_score_with_charts_and_offers(client: TestClient)
     assert status == 200
     assert "按时发货率 74.0%(实测 12 单中 11 单 ≤72 小时发货,先验 63.4%)" in text
     assert "价格稳定" in text and "实测 1 次复查中 1 次涨幅 ≤3.0%" in text
-    assert "售后模块尚未上线" in text  # wrong/missing/damaged and claims: prior only, said on the page
+    # wrong/missing/damaged and claims: measured from after-sales (no case yet: 12 shipped, all right)
+    assert "已发货采购 12 单,其中 0 单有供应商差错" in text and "实测 12 个包裹中 12 个无问题" in text
     assert text.count('<tr class="component-row"') == 13
     assert '<svg class="chart on-time-chart"' in text and 'class="prior"' in text
     assert len(re.findall(r'<rect class="month"', text)) >= 2  # purchases span at least two months
