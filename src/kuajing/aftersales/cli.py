@@ -136,6 +136,8 @@ def list_(as_json: bool = JSON_OPTION) -> None:
             if claim is not None:
                 missing = ",".join(kind.value for kind in view.missing_evidence) or "-"
                 text += f"  claim {claim.id} {claim.state} {claim.supplier_member_id} missing:{missing}"
+                if claim.submit_by is not None:
+                    text += f" submit_by:{claim.submit_by:%Y-%m-%d %H:%M}Z"
                 if claim.advance_compensation is not None:
                     text += f" 信用保障 ¥{schemas.money_text(claim.advance_compensation)}"
             out.append(text)

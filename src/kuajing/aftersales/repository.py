@@ -83,6 +83,20 @@ def claims(session: Session) -> list[SupplierClaimRow]:
     return list(session.scalars(select(SupplierClaimRow).order_by(SupplierClaimRow.id.desc())))
 
 
+def claims_awaiting_submission(session: Session) -> list[tuple[SupplierClaimRow, int]]:
+    """Open or evidence-complete claims with a deadline, each with its AliExpress order id."""
+    query = (
+        select(SupplierClaimRow, ReturnCaseRow.ae_order_id)
+        .join(ReturnCaseRow, ReturnCaseRow.id == SupplierClaimRow.case_id)
+        .where(
+            SupplierClaimRow.state.in_(("open", "evidence_complete")),
+            SupplierClaimRow.submit_by.is_not(None),
+        )
+        .order_by(SupplierClaimRow.submit_by, SupplierClaimRow.id)
+    )
+    return [(claim, int(ae_order_id)) for claim, ae_order_id in session.execute(query)]
+
+
 def supplier_summary(session: Session) -> list[SupplierClaimSummary]:
     is_open = case((SupplierClaimRow.state.in_(("open", "evidence_complete", "submitted")), 1), else_=0)
     query = (

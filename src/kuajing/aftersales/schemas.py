@@ -72,6 +72,7 @@ def claim_to_dict(view: CaseView) -> dict[str, Any]:
         "advance_compensation": money_text(claim.advance_compensation),
         "recovered_amount": money_text(claim.recovered_amount),
         "refund_id": claim.refund_id,
+        "submit_by": claim.submit_by.isoformat() if claim.submit_by else None,
         "evidence": [
             {
                 "kind": row.kind,

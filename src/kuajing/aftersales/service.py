@@ -14,6 +14,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from kuajing.aftersales import repository as repo
+from kuajing.aftersales.deadline import ClaimDeadlinePolicy, load_claim_deadline_policy
 from kuajing.aftersales.model import (
     Claim,
     ClaimState,
@@ -57,7 +58,7 @@ class CaseOutcome:
 
 def record_return(
     session: Session, *, ae_order_id: int, line_id: int | None, reason: ReturnReason, amount: Money,
-    notes: str | None, who: str, now: datetime,
+    notes: str | None, who: str, now: datetime, policy: ClaimDeadlinePolicy | None = None,
 ) -> CaseOutcome:  # fmt: skip
     order = repo.order_by_ae_id(session, ae_order_id)
     if order is None:
@@ -70,7 +71,7 @@ def record_return(
                         notes=notes, created_by=who, created_at=now)  # fmt: skip
     session.add(row)
     session.flush()
-    return classify(session, row.id, reason, amount, who=who, now=now)
+    return classify(session, row.id, reason, amount, who=who, now=now, policy=policy)
 
 
 def intake_disputes(session: Session, *, who: str, now: datetime) -> list[ReturnCaseRow]:
@@ -88,9 +89,12 @@ def intake_disputes(session: Session, *, who: str, now: datetime) -> list[Return
 
 
 def classify(
-    session: Session, case_id: int, reason: ReturnReason, amount: Money, *, who: str, now: datetime
-) -> CaseOutcome:
-    """Set the reason and amount; the reason decides who pays; a supplier error opens its claim."""
+    session: Session, case_id: int, reason: ReturnReason, amount: Money, *, who: str, now: datetime,
+    policy: ClaimDeadlinePolicy | None = None,
+) -> CaseOutcome:  # fmt: skip
+    """Set the reason and amount; the reason decides who pays; a supplier error opens its claim.
+
+    The claim's ``submit_by`` counts from when the case was opened, not from the classification."""
     row = _case(session, case_id)
     if row.reason is not None:
         raise ValidationFailed(f"return {case_id} already has a reason", f"售后 {case_id} 已有原因")
@@ -111,6 +115,7 @@ def classify(
         alibaba_order_id=purchase.alibaba_order_id, credit_guarantee=guarantee, amount=amount.amount,
         advance_compensation=compensation and compensation.amount,
         state=ClaimState.OPEN.value, created_at=now, updated_at=now,
+        submit_by=(policy or load_claim_deadline_policy()).submit_by(row.created_at),
     )  # fmt: skip
     session.add(claim)
     session.flush()

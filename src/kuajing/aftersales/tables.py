@@ -49,6 +49,7 @@ class SupplierClaimRow(Base):
     state: Mapped[str] = mapped_column(String(20))  # model.ClaimState
     refund_id: Mapped[str | None] = mapped_column(String(60))  # 1688 refundId
     recovered_amount: Mapped[Decimal | None] = mapped_column(MoneyAmount())  # from supplier or platform
+    submit_by: Mapped[datetime | None]  # 提交时限: case opened + claim_submit_days (aftersales.toml)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

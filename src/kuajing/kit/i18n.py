@@ -788,6 +788,7 @@ MESSAGES.update(
         "aftersales.credit_guarantee": {"zh-CN": "信用保障", "en": "信用保障 (credit guarantee)"},
         "aftersales.compensation": {"zh-CN": "平台先行赔付", "en": "advance compensation"},
         "aftersales.refund_id": {"zh-CN": "1688 退款单", "en": "1688 refund"},
+        "aftersales.submit_by": {"zh-CN": "索赔提交截止", "en": "Submit claim by"},
         "aftersales.recovered": {"zh-CN": "已收回", "en": "Recovered"},
         "aftersales.upload": {"zh-CN": "上传证据", "en": "Upload evidence"},
         "aftersales.reason_id": {"zh-CN": "退款原因 ID", "en": "Refund reason id"},

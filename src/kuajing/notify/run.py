@@ -4,7 +4,7 @@
 Rules raise into the outbox (idempotent by cause key, so a second pass raises nothing new); the
 rules' rows are committed before dispatching (``dispatch`` commits per message). With no channel
 configured nothing is dispatched: the rows wait, pending, for a channel (see ``kuajing alerts list``).
-Claim deadlines wait for the after-sales tables (``aftersales``); no rule reads them yet.
+Supplier claims' submission deadlines: ``claim_rules`` (warn hours from ``aftersales.toml``).
 """
 
 from __future__ import annotations
@@ -19,10 +19,13 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kuajing.aftersales.deadline import ClaimDeadlinePolicy, load_claim_deadline_policy
+from kuajing.aftersales.repository import claims_awaiting_submission
 from kuajing.config import Settings
 from kuajing.fulfilment.sla import SlaPolicy, load_sla_policy
 from kuajing.fulfilment.sla_service import sla_report
 from kuajing.notify.channels import Channel
+from kuajing.notify.claim_rules import claim_deadline_causes
 from kuajing.notify.model import AlertMode, Cause
 from kuajing.notify.offer_rules import mapped_specs, offer_causes
 from kuajing.notify.rules import exception_queue_above
@@ -51,8 +54,9 @@ def _counts(session: Session) -> Counter[str]:
 
 
 def evaluate_rules(
-    session: Session, settings: Settings, now: datetime, policy: SlaPolicy | None = None
-) -> dict[str, int]:
+    session: Session, settings: Settings, now: datetime, policy: SlaPolicy | None = None,
+    claim_policy: ClaimDeadlinePolicy | None = None,
+) -> dict[str, int]:  # fmt: skip
     """Raises every rule's causes into the outbox (not committed); returns the new rows per kind."""
     before = _counts(session)
     report = sla_report(session, now, policy or load_sla_policy())
@@ -60,6 +64,10 @@ def evaluate_rules(
         report, include_at_risk=settings.alert_sla_at_risk, timezone=settings.timezone
     )
     causes += offer_causes(mapped_specs(session), Decimal(settings.price_tolerance))
+    causes += claim_deadline_causes(
+        claims_awaiting_submission(session), now,
+        warn_hours=(claim_policy or load_claim_deadline_policy()).warn_hours, timezone=settings.timezone,
+    )  # fmt: skip
     for cause in causes:
         raise_alert(
             session, cause.cause_key, cause.kind, cause.message_zh, cause.message_en, now,

@@ -6,6 +6,7 @@ Two AliExpress orders bought on 1688, inserted directly: 8001 from a 信用保�
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -96,3 +97,14 @@ def seeded_sqlite_url(tmp_path: Path) -> str:
         seed_orders(session)
     engine.dispose()
     return url
+
+
+@pytest.fixture
+def seeded_session(database_url: str) -> Iterator[Session]:
+    """The same two orders on SQLite and on PostgreSQL, migrated to head."""
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    with make_session_factory(engine)() as session:
+        seed_orders(session)
+        yield session
+    engine.dispose()
