@@ -141,7 +141,6 @@ def order_profit(
 class ProfitGroup:
     key: str
     label: str
-    orders: int = 0
     sale: Decimal = ZERO
     goods: Decimal = ZERO
     freight: Decimal = ZERO
@@ -150,6 +149,10 @@ class ProfitGroup:
     fees: Decimal = ZERO
     estimated: bool = False
     order_ids: set[int] = field(default_factory=set)
+
+    @property
+    def orders(self) -> int:
+        return len(self.order_ids)
 
     @property
     def cost(self) -> Decimal:
@@ -164,9 +167,7 @@ class ProfitGroup:
         return margin_of(self.profit, self.sale)
 
     def add(self, order_id: int, amounts: Sequence[Decimal], estimated: bool) -> None:
-        if order_id not in self.order_ids:
-            self.order_ids.add(order_id)
-            self.orders += 1
+        self.order_ids.add(order_id)
         self.sale += amounts[0]
         self.goods += amounts[1]
         self.freight += amounts[2]
@@ -239,7 +240,6 @@ def total(groups: Iterable[ProfitGroup]) -> ProfitGroup:
         whole.fees += group.fees
         whole.estimated = whole.estimated or group.estimated
         whole.order_ids |= group.order_ids
-    whole.orders = len(whole.order_ids)
     return whole
 
 
