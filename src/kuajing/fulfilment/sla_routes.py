@@ -12,8 +12,6 @@ wires today, so the page says when they were not checked.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
@@ -39,16 +37,12 @@ def sla_page(request: Request) -> HTMLResponse:
     def state_label(state: SlaState) -> str:
         return SLA_STATE_ZH[state] if zh else state.value.replace("_", " ")
 
-    def percent(value: Any) -> str:
-        return "—" if value is None else f"{value:.1%}"
-
     context = {
         "active": "sla",
         "report": report,
         "states": list(SlaState),
         "state_label": state_label,
         "countdown": countdown_text,
-        "percent": percent,
         "zh": zh,
     }
     return render(request, "fulfilment_sla.html", context)

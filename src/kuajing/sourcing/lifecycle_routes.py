@@ -45,9 +45,6 @@ def lifecycle_page(request: Request, moved: int = 0) -> HTMLResponse:
     def spark(values: tuple[int, ...]) -> str:
         return sparkline_points(values[-SPARK_DAYS:])
 
-    def percent(value: Any) -> str:
-        return "—" if value is None else f"{value:.1%}"
-
     context = {
         "active": "lifecycle",
         "board": board,
@@ -55,7 +52,6 @@ def lifecycle_page(request: Request, moved: int = 0) -> HTMLResponse:
         "stage_label": stage_label,
         "spark": spark,
         "spark_days": SPARK_DAYS,
-        "percent": percent,
         "moved": moved,
     }
     return render(request, "lifecycle.html", context)

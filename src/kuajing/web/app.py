@@ -36,9 +36,15 @@ def price_text(value: Any) -> str:
     return f"{amount:.2f}" if -amount.as_tuple().exponent <= 2 else f"{amount:f}"  # type: ignore[operator]
 
 
+def rate_text(value: Any) -> str:
+    """A rate (0.917) as a percentage to one place ("91.7%"); "—" when there is none."""
+    return "—" if value is None else f"{value:.1%}"
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.filters["price"] = price_text
+    templates.env.globals["percent"] = rate_text  # pages may pass their own ``percent`` instead
     return templates
 
 
