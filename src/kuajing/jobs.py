@@ -188,13 +188,17 @@ OrderStep = Callable[[Session, AeOrderRow, RoutingContext], str]
 
 
 def _context_maker(settings: Settings, rulebook: RuleBook, pool: ClientPool, worker: str) -> ContextMaker:
+    catalogs: list[LogisticsCatalog] = []  # read once a pass (like the rule book), not once an order
+
     def make(session: Session, store_id: int, moment: datetime) -> RoutingContext:
+        if not catalogs:
+            catalogs.append(catalog_for(session, settings))
         _, account = StoreRepository(session).store_with_buyer(store_id)
         return RoutingContext(
             rulebook=rulebook,
             # Offers older than a few minutes are read again from 1688 through the store's account.
             snapshots=OfferSnapshots(session, pool.buyer(account) if account else None, now=moment),
-            policy=routing_policy(settings, moment, catalog_for(session, settings)),
+            policy=routing_policy(settings, moment, catalogs[0]),
             buy_after=timedelta(minutes=settings.buy_after_minutes),
             now=moment,
             actor=f"job:route@{worker}",
