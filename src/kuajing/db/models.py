@@ -4,6 +4,7 @@ A new context with a ``tables.py`` adds one import line here.
 """
 
 from kuajing.aftersales import tables as aftersales_tables
+from kuajing.compliance import hs_tables as compliance_hs_tables
 from kuajing.compliance import opinion_tables as compliance_opinion_tables
 from kuajing.db.base import Base
 from kuajing.fulfilment import tables as fulfilment_tables
@@ -18,6 +19,7 @@ from kuajing.stores import tables as stores_tables
 __all__ = [
     "Base",
     "aftersales_tables",
+    "compliance_hs_tables",
     "compliance_opinion_tables",
     "fulfilment_tables",
     "logistics_tables",

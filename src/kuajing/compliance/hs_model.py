@@ -1,0 +1,454 @@
+"""HS candidates: ranked six-digit codes for a product listing, from a model built offline.
+
+Pure: no files, no database, no clock. The model is built from three things kuajing ships or
+keeps: the HS 2022 nomenclature (English descriptions), the curated keyword lists
+(``hs_keywords.toml``: Chinese and English product words → HS6/HS4 with a weight, material words
+that move codes between chapters) and the confirmed classifications a user recorded (labelled
+examples that outweigh the generic data). Three scores are added for every subheading:
+
+- **keywords**: every keyword entry whose term appears in the title, attributes or category adds
+  its weight to the codes it points to (the longest match wins; terms after "for"/"适用" describe
+  the device a product fits, not the product, and count less); an entry also adds a small prior to
+  its codes' chapters; material entries move plastic/rubber/metal/textile codes;
+- **TF-IDF**: cosine between the listing and each subheading's text (its description, its heading's
+  and chapter's, and the keyword terms that point to it), over Latin word tokens and Chinese
+  character bigrams;
+- **confirmed**: the best similarity to a confirmed example of that code, squared and weighted so
+  that a listing matching a confirmation closely comes out first.
+
+Confidence is a softmax over the leading scores against a fixed "none of these" score, so the
+shares of the returned candidates add up to at most 1.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kuajing.compliance.hs_nomenclature import Nomenclature
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+TFIDF_WEIGHT = 2.0  # a good nomenclature match (cosine ~0.5) is worth about one keyword
+EXAMPLE_WEIGHT = 6.0  # an identical confirmed title outweighs any keyword evidence
+EXAMPLE_MIN_SIMILARITY = 0.3
+CHAPTER_PRIOR = 0.15  # share of an entry's weight given to every code in its chapters
+FOR_FACTOR = 0.3  # terms after "for"/"适用于": the device a product fits
+TEMPERATURE = 0.45
+NONE_OF_THESE = 1.0  # the score of "none of the candidates", in the softmax
+POOL = 30  # leading scores that share the confidence
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+_LATIN_TOKEN = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]|[a-z]")
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_STOPWORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "a an and or of the for with in on to by as at from other others n e c nec heading "
+        "headings chapter no not whether than thereof such kind kinds excluding including include "
+        "etc new hot sale fashion high quality free shipping style pcs pc set lot wholesale brand "
+        "original best top cheap 1pc 2pcs women men ",
+    )
+)  # "women"/"men" are handled by keyword entries (desc words), not as free tokens
+_ZH_NOISE = re.compile(
+    "新款|爆款|批发|包邮|跨境|专供|亚马逊|速卖通|厂家|直销|一件代发|代发|热卖|现货|定制|工厂|外贸|"
+    "欧美|韩版|网红|同款|跨境电商|定做|促销|特价"
+)
+_NEGATED = re.compile(
+    r"\([^()]*\b(?:other than|excluding|not|except)\b[^()]*\)|\b(?:other than|excluding|except|not)\b[^;,()]*"
+)  # "of textile materials (other than cotton)": cotton is not what this subheading is
+_FOR_EN = re.compile(r"\b(?:for|compatible with|fits?)\b")
+_FOR_ZH = re.compile("适用于|适用|适配|专用于")
+
+
+@dataclass(frozen=True)
+class KeywordEntry:
+    terms: tuple[str, ...]  # zh and en, matched in the normalised listing text
+    codes: tuple[tuple[str, float], ...]  # (HS prefix of 2/4/6 digits, weight)
+    kind: str = "product"  # product | material
+    desc: tuple[str, ...] = ()  # subheadings whose own description has one of these words
+    desc_weight: float = 0.5
+
+    @property
+    def label(self) -> str:
+        return self.terms[0]
+
+
+@dataclass(frozen=True)
+class ConfirmedExample:
+    title: str
+    hs6: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    category: str = ""
+    source: str = "user"  # user | official_opinion
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    term: str
+    source: str  # keyword | material | nomenclature | confirmed
+    code: str  # the code the term points to (or the confirmed example's code)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"term": self.term, "source": self.source, "code": self.code}
+
+
+@dataclass(frozen=True)
+class HsCandidate:
+    hs6: str
+    confidence: float
+    heading: str
+    evidence: tuple[Evidence, ...]
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "hs6": self.hs6,
+            "confidence": round(self.confidence, 3),
+            "heading": self.heading,
+            "evidence": [item.as_dict() for item in self.evidence],
+            "score": round(self.score, 3),
+        }
+
+
+@dataclass(frozen=True)
+class _Example:
+    example: ConfirmedExample
+    vector: dict[str, float]
+    index: int
+
+
+@dataclass(frozen=True)
+class HsModel:
+    nomenclature: Nomenclature
+    codes: tuple[str, ...]
+    index: dict[str, int]
+    idf: dict[str, float]
+    max_idf: float
+    postings: dict[str, tuple[IntArray, FloatArray]]
+    own_tokens: tuple[frozenset[str], ...]  # tokens of each subheading's own and heading text
+    entries: tuple[KeywordEntry, ...]
+    entry_targets: tuple[tuple[IntArray, FloatArray], ...]
+    entry_desc: tuple[IntArray, ...]
+    term_entries: dict[str, tuple[int, ...]]
+    matcher: re.Pattern[str] | None
+    examples: tuple[_Example, ...] = ()
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width → half-width), lower case, listing noise words removed."""
+    return _ZH_NOISE.sub(" ", unicodedata.normalize("NFKC", text).lower())
+
+
+def positive(description: str) -> str:
+    """A nomenclature description without its "other than …" / "excluding …" clauses."""
+    return _NEGATED.sub(" ", description)
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Latin word tokens (stemmed, no stop words, no bare numbers) and Chinese character bigrams."""
+    text = normalise(text)
+    out = [_stem(word) for word in _LATIN_TOKEN.findall(text) if word not in _STOPWORDS]
+    out = [word for word in out if word not in _STOPWORDS and not word.isdigit()]
+    for run in _CJK_RUN.findall(text):
+        out.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+    return out
+
+
+def listing_text(title: str, attributes: Mapping[str, str] | None = None, category: str = "") -> str:
+    values = " ; ".join(str(value) for value in (attributes or {}).values())
+    return " ; ".join(part for part in (title, values, category) if part)
+
+
+# --- building ------------------------------------------------------------------------------------
+
+
+def keywords_from_toml(data: Mapping[str, Any]) -> tuple[KeywordEntry, ...]:
+    """``[[product]]`` and ``[[material]]`` tables: terms, codes = {prefix = weight}, desc, desc_weight."""
+    entries: list[KeywordEntry] = []
+    for kind in ("product", "material"):
+        for raw in data.get(kind, []):
+            terms = tuple(dict.fromkeys(normalise(term).strip() for term in raw["terms"]))
+            codes = tuple((str(code), float(weight)) for code, weight in raw.get("codes", {}).items())
+            desc = tuple(_stem(word.lower()) for word in raw.get("desc", []))
+            entries.append(KeywordEntry(terms, codes, kind, desc, float(raw.get("desc_weight", 0.5))))
+    return tuple(entries)
+
+
+def _prefix_ranges(codes: Sequence[str]) -> dict[str, IntArray]:
+    ranges: dict[str, list[int]] = {}
+    for position, code in enumerate(codes):
+        for size in (2, 4, 6):
+            ranges.setdefault(code[:size], []).append(position)
+    return {prefix: np.asarray(found, dtype=np.intp) for prefix, found in ranges.items()}
+
+
+def _targets(entry: KeywordEntry, ranges: Mapping[str, IntArray], size: int) -> tuple[IntArray, FloatArray]:
+    """Each subheading gets the largest weight among the entry's prefixes that it starts with."""
+    weights = np.zeros(size)
+    prefixes = list(entry.codes)
+    if entry.kind == "product":  # chapter prior: the entry's chapters, a little
+        for chapter in dict.fromkeys(code[:2] for code, _ in entry.codes):
+            best = max(weight for code, weight in entry.codes if code.startswith(chapter))
+            prefixes.append((chapter, CHAPTER_PRIOR * best))
+    for prefix, weight in prefixes:
+        found = ranges.get(prefix)
+        if found is not None:
+            weights[found] = np.maximum(weights[found], weight)
+    hit = np.flatnonzero(weights)
+    return hit.astype(np.intp), weights[hit]
+
+
+def _matcher(terms: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted(set(terms), key=len, reverse=True)
+    if not ordered:
+        return None
+    parts = []
+    for term in ordered:
+        escaped = re.escape(term)
+        if re.search(f"[{_CJK}]", term):
+            parts.append(escaped)
+        else:  # whole words, with an optional plural ending
+            parts.append(rf"(?<![a-z0-9]){escaped}(?:s|es)?(?![a-z0-9])")
+    return re.compile("|".join(parts))
+
+
+def build_model(
+    nomenclature: Nomenclature,
+    keywords: Sequence[KeywordEntry] = (),
+    examples: Sequence[ConfirmedExample] = (),
+) -> HsModel:
+    codes = nomenclature.subheadings
+    index = {code: position for position, code in enumerate(codes)}
+    ranges = _prefix_ranges(codes)
+    docs: list[Counter[str]] = []
+    own: list[frozenset[str]] = []
+    for code in codes:
+        doc: Counter[str] = Counter()
+        for weight, part in ((1.0, code), (0.5, code[:4]), (0.25, code[:2])):
+            if part in nomenclature.entries:
+                for token in tokens(positive(nomenclature.description(part))):
+                    doc[token] += weight  # type: ignore[assignment]
+        own.append(frozenset(doc))
+        docs.append(doc)
+    for entry in keywords:
+        if entry.kind != "product":
+            continue
+        entry_tokens = [token for term in entry.terms for token in tokens(term)]
+        for prefix, weight in entry.codes:
+            for position in ranges.get(prefix, np.zeros(0, dtype=np.intp)):
+                for token in entry_tokens:
+                    docs[int(position)][token] += weight  # type: ignore[assignment]
+    size = len(codes)
+    frequency: Counter[str] = Counter(token for doc in docs for token in doc)
+    idf = {token: math.log(size / count) + 1.0 for token, count in frequency.items()}
+    rows: dict[str, tuple[list[int], list[float]]] = {}
+    for position, doc in enumerate(docs):
+        weights = {token: (1.0 + math.log(tf) if tf >= 1 else tf) * idf[token] for token, tf in doc.items()}
+        norm = math.sqrt(sum(value * value for value in weights.values())) or 1.0
+        for token, value in weights.items():
+            found = rows.setdefault(token, ([], []))
+            found[0].append(position)
+            found[1].append(value / norm)
+    postings = {
+        token: (np.asarray(found, dtype=np.intp), np.asarray(values))
+        for token, (found, values) in rows.items()
+    }
+    term_entries: dict[str, list[int]] = {}
+    for number, entry in enumerate(keywords):
+        for term in entry.terms:
+            term_entries.setdefault(term, []).append(number)
+    own_text = [frozenset(tokens(positive(nomenclature.description(code)))) for code in codes]
+    desc_sets: list[IntArray] = []
+    for entry in keywords:
+        wanted = set(entry.desc)
+        desc_sets.append(
+            np.asarray(
+                [i for i, code in enumerate(codes) if wanted & own_text[i]] if wanted else [], dtype=np.intp
+            )
+        )
+    model = HsModel(
+        nomenclature=nomenclature,
+        codes=codes,
+        index=index,
+        idf=idf,
+        max_idf=math.log(size) + 1.0,
+        postings=postings,
+        own_tokens=tuple(own),
+        entries=tuple(keywords),
+        entry_targets=tuple(_targets(entry, ranges, size) for entry in keywords),
+        entry_desc=tuple(desc_sets),
+        term_entries={term: tuple(found) for term, found in term_entries.items()},
+        matcher=_matcher(term_entries),
+    )
+    return with_examples(model, examples)
+
+
+def with_examples(model: HsModel, examples: Sequence[ConfirmedExample]) -> HsModel:
+    """The same model with these confirmed examples (replacing any it had); cheap."""
+    kept = tuple(
+        _Example(
+            example,
+            _vector(model, listing_text(example.title, example.attributes, example.category)),
+            model.index[example.hs6],
+        )
+        for example in examples
+        if example.hs6 in model.index
+    )
+    return HsModel(**{**model.__dict__, "examples": kept})
+
+
+# --- suggesting ----------------------------------------------------------------------------------
+
+
+def _vector(model: HsModel, text: str) -> dict[str, float]:
+    counts = Counter(tokens(text))
+    weights = {
+        token: (1.0 + math.log(tf)) * model.idf.get(token, model.max_idf) for token, tf in counts.items()
+    }
+    norm = math.sqrt(sum(value * value for value in weights.values())) or 1.0
+    return {token: value / norm for token, value in weights.items()}
+
+
+def _for_start(text: str) -> int:
+    """Where the "for …" part of a listing text starts (len(text) when there is none)."""
+    starts = [found.start() for pattern in (_FOR_EN, _FOR_ZH) if (found := pattern.search(text))]
+    return min(starts, default=len(text))
+
+
+def matched_entries(model: HsModel, text: str) -> dict[int, tuple[str, float]]:
+    """Keyword entry number → (the term that matched, its factor); longest match, once per entry."""
+    found: dict[int, tuple[str, float]] = {}
+    if model.matcher is None:
+        return found
+    cut = _for_start(text)
+    for match in model.matcher.finditer(text):
+        term = match.group(0)
+        numbers = next(
+            (hits for key in (term, term[:-1], term[:-2]) if (hits := model.term_entries.get(key))), ()
+        )
+        factor = FOR_FACTOR if match.start() >= cut else 1.0
+        for number in numbers:
+            if number not in found or found[number][1] < factor:
+                found[number] = (term, factor)
+    return found
+
+
+def suggest(
+    model: HsModel,
+    title: str,
+    attributes: Mapping[str, str] | None = None,
+    category: str = "",
+    top: int = 3,
+) -> list[HsCandidate]:
+    text = normalise(listing_text(title, attributes, category))
+    size = len(model.codes)
+    keyword = np.zeros(size)
+    matches = matched_entries(model, text)
+    for number, (_, factor) in matches.items():
+        found, weights = model.entry_targets[number]
+        keyword[found] += factor * weights
+        desc = model.entry_desc[number]
+        if desc.size:
+            keyword[desc] += factor * model.entries[number].desc_weight
+    vector = _vector(model, text)
+    cosine = np.zeros(size)
+    for token, value in vector.items():
+        posting = model.postings.get(token)
+        if posting is not None:
+            cosine[posting[0]] += value * posting[1]
+    confirmed = np.zeros(size)
+    best_example: dict[int, tuple[_Example, float]] = {}
+    for item in model.examples:
+        similarity = sum(value * item.vector.get(token, 0.0) for token, value in vector.items())
+        if similarity >= EXAMPLE_MIN_SIMILARITY and similarity > best_example.get(item.index, (item, 0.0))[1]:
+            best_example[item.index] = (item, similarity)
+    for position, (item, similarity) in best_example.items():
+        boost = 1.2 if item.example.source == "official_opinion" else 1.0
+        confirmed[position] = EXAMPLE_WEIGHT * boost * similarity * similarity
+    total = keyword + TFIDF_WEIGHT * cosine + confirmed
+    return _ranked(model, total, top, matches, vector, best_example)
+
+
+def _ranked(
+    model: HsModel,
+    total: FloatArray,
+    top: int,
+    matches: Mapping[int, tuple[str, float]],
+    vector: Mapping[str, float],
+    best_example: Mapping[int, tuple[_Example, float]],
+) -> list[HsCandidate]:
+    pool = min(POOL, len(total))
+    leading = np.argpartition(-total, pool - 1)[:pool]
+    leading = leading[np.lexsort((leading, -total[leading]))]  # score, then code order: stable
+    scores = total[leading]
+    if scores.size == 0 or scores[0] <= 0:
+        return []
+    shifted = np.exp((np.append(scores, NONE_OF_THESE) - scores.max()) / TEMPERATURE)
+    shares = shifted[:-1] / shifted.sum()
+    out = []
+    for rank, position in enumerate(leading[:top]):
+        if total[position] <= 0:
+            break
+        code = model.codes[int(position)]
+        out.append(
+            HsCandidate(
+                hs6=code,
+                confidence=float(shares[rank]),
+                heading=model.nomenclature.heading_text(code),
+                evidence=_evidence(model, int(position), matches, vector, best_example),
+                score=float(total[position]),
+            )
+        )
+    return out
+
+
+def _evidence(
+    model: HsModel,
+    position: int,
+    matches: Mapping[int, tuple[str, float]],
+    vector: Mapping[str, float],
+    best_example: Mapping[int, tuple[_Example, float]],
+) -> tuple[Evidence, ...]:
+    code = model.codes[position]
+    out: list[Evidence] = []
+    if position in best_example:
+        item, similarity = best_example[position]
+        source = "official_opinion" if item.example.source == "official_opinion" else "confirmed"
+        out.append(Evidence(f"{item.example.title} ({similarity:.2f})", source, code))
+    for number, (term, _) in matches.items():
+        entry = model.entries[number]
+        pointed = [prefix for prefix, _ in entry.codes if code.startswith(prefix)]
+        if pointed:
+            out.append(
+                Evidence(term, entry.kind if entry.kind == "material" else "keyword", max(pointed, key=len))
+            )
+        elif entry.desc and position in set(model.entry_desc[number].tolist()):
+            out.append(Evidence(term, entry.kind, code))
+    shared = [token for token in vector if token in model.own_tokens[position]]
+    shared.sort(key=lambda token: -vector[token])
+    out.extend(Evidence(token, "nomenclature", code) for token in shared[:5])
+    return tuple(out)
