@@ -6,6 +6,7 @@ A new context with a ``tables.py`` adds one import line here.
 from kuajing.aftersales import tables as aftersales_tables
 from kuajing.compliance import hs_tables as compliance_hs_tables
 from kuajing.compliance import opinion_tables as compliance_opinion_tables
+from kuajing.compliance import tables as compliance_tables
 from kuajing.db.base import Base
 from kuajing.fulfilment import tables as fulfilment_tables
 from kuajing.logistics import tables as logistics_tables
@@ -21,6 +22,7 @@ __all__ = [
     "aftersales_tables",
     "compliance_hs_tables",
     "compliance_opinion_tables",
+    "compliance_tables",
     "fulfilment_tables",
     "logistics_tables",
     "notify_tables",
