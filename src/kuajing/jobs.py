@@ -1,4 +1,5 @@
-"""The order loop as jobs: one pass = sync every store → route due orders → place purchases → track.
+"""The order loop as jobs: one pass = sync every store → route due orders → place purchases → track
+→ read the carrier trace of shipped parcels.
 
 Each order (with its purchases) is worked under a lease, committed step by step, so a crash loses
 at most the step in flight — and every step is safe to repeat (upserts, look-up-before-create,
@@ -23,6 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from kuajing.config import Settings
 from kuajing.fulfilment.carriers import load_carrier_map
 from kuajing.fulfilment.service import track_purchase
+from kuajing.fulfilment.trace_repository import TraceRepository
+from kuajing.fulfilment.trace_service import read_trace
+from kuajing.fulfilment.tracking import load_trace_policy
 from kuajing.kit.errors import KuajingError
 from kuajing.kit.money import FxRate
 from kuajing.logistics.catalog import LogisticsCatalog
@@ -134,6 +138,7 @@ def _pass(
             tick("sync", 1)
     _work_orders(factory, settings, pool, now, worker, summary, tick)
     _work_purchases(factory, settings, pool, now, worker, summary, approved, tick)
+    _read_traces(factory, pool, now, summary, tick)
 
 
 def _work_orders(
@@ -370,6 +375,31 @@ def _work_purchases(
             repo.release(order)
             session.commit()
             tick("purchase", 1)
+
+
+def _read_traces(
+    factory: sessionmaker[Session],
+    pool: ClientPool,
+    now: Callable[[], datetime],
+    summary: PassSummary,
+    tick: Callable[[str, int], None],
+) -> None:
+    """Reads the 1688 trace of each shipped parcel that is due (sla.toml [trace]) and stores its
+    new events, one commit per parcel: the stalls, customs holds and returns the SLA page and the
+    alerts flag come from these."""
+    policy = load_trace_policy()
+    with factory() as session:
+        due = TraceRepository(session).due(now(), policy)
+    for parcel in due:
+        with factory() as session:
+            _store, account = StoreRepository(session).store_with_buyer(parcel.store_id)
+            if account is None:
+                continue
+            read = read_trace(session, parcel, pool.buyer(account), now())
+            session.commit()
+        summary.tracking["trace_read" if read.error is None else "trace_failed"] += 1
+        summary.tracking["trace_events"] += read.new_events
+        tick("trace", 1)
 
 
 def _step_purchase(

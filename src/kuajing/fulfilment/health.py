@@ -32,6 +32,7 @@ class HealthFlag(StrEnum):
 class EventKind(StrEnum):
     CUSTOMS_HOLD = "customs_hold"
     RETURNED = "returned"
+    DELIVERED = "delivered"
 
 
 # What the flag means and what to do next: (label zh, label en, action zh, action en).
@@ -65,7 +66,8 @@ FLAG_TEXT: dict[HealthFlag, tuple[str, str, str, str]] = {
     ),
 }  # fmt: skip
 
-# Order matters: a return ("退回") outranks a customs note in the same text ("海关退运").
+# Order matters: a return ("退回") outranks a customs note in the same text ("海关退运"), and both
+# outrank a delivery ("退回签收" is the sender signing for the return, not the buyer).
 _PATTERNS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
     (
         EventKind.RETURNED,
@@ -83,6 +85,10 @@ _PATTERNS: tuple[tuple[EventKind, re.Pattern[str]], ...] = (
             r"(held|detained|retained)\s+(by|in|at)\s+customs",
             re.IGNORECASE,
         ),
+    ),
+    (
+        EventKind.DELIVERED,
+        re.compile(r"(?<!未)(?<!拒)签收|妥投|(?<!un)(?<!not )\bdelivered\b", re.IGNORECASE),
     ),
 )
 
@@ -143,12 +149,15 @@ def health_flags(parcel: ParcelFacts, rules: SlaRules, now: datetime) -> list[Fl
     if parcel.tracking_no is None or parcel.events is None:
         return flags
     events = sorted(parcel.events, key=lambda event: event.at)
+    returned = next((event for event in events if classify_event(event.text) is EventKind.RETURNED), None)
+    delivered = bool(events) and classify_event(events[-1].text) is EventKind.DELIVERED
     # No event at all: the clock runs from when the number was first seen ("no first event").
+    # A delivered or returned parcel has no next event to wait for: its own flag says what to do.
     last_at = events[-1].at if events else parcel.shipped_at
-    if last_at is not None and now - last_at >= timedelta(hours=rules.stale_event_hours):
+    waiting = returned is None and not delivered
+    if waiting and last_at is not None and now - last_at >= timedelta(hours=rules.stale_event_hours):
         detail = events[-1].text if events else "no first event / 无首条轨迹"
         flags.append(Flag(HealthFlag.STALE_TRACKING, last_at, detail))
-    returned = next((event for event in events if classify_event(event.text) is EventKind.RETURNED), None)
     if returned is not None:
         flags.append(Flag(HealthFlag.RETURNED_TO_SENDER, returned.at, returned.text))
     elif events and classify_event(events[-1].text) is EventKind.CUSTOMS_HOLD:

@@ -1,9 +1,10 @@
 """The dispatch SLA and tracking health use cases: one report for the page, the API and the CLI.
 
-Reads only (nothing to commit). The 1688 logistics trace is an optional port (``TraceReader``):
-given a purchase it returns the carrier events, or ``None`` when they could not be read; without a
-reader the rules that need events stay silent (``health``). ``trace_reader_for`` adapts the 1688
-client's ``logistics_trace``.
+Reads only (nothing to commit). The carrier events come through a port (``TraceReader``): given a
+purchase it returns the events, or ``None`` when they were never read, and the rules that need events
+then stay silent (``health``). By default the report reads the events the order loop stored
+(``trace_service.read_trace``, each pass); ``trace_reader_for`` adapts the 1688 client's
+``logistics_trace`` for a live read (``kuajing fulfilment health --trace``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from kuajing.fulfilment.sla import (
     on_time_by_supplier,
 )
 from kuajing.fulfilment.sla_repository import PurchaseClock, SlaRepository
+from kuajing.fulfilment.trace_repository import TraceRepository
 from kuajing.marketplaces.alibaba1688 import Alibaba1688Client
 from kuajing.marketplaces.errors import MarketplaceError
 from kuajing.sourcing.supplier_history import SupplierHistoryRepository
@@ -105,6 +107,11 @@ def sla_report(
     clocks = repository.purchases(window_start)
     names = repository.supplier_names()
     carrier_flags = repository.open_carrier_exceptions()
+    if trace_reader is None:
+        stored = TraceRepository(session).events_for(
+            clock.purchase_id for clock in clocks if clock.tracking_no
+        )
+        trace_reader = lambda clock: stored.get(clock.purchase_id)  # noqa: E731
     items: list[SlaItem] = []
     health: list[HealthItem] = []
     for clock in clocks:
@@ -120,7 +127,7 @@ def sla_report(
             now=now,
         )
         items.append(SlaItem(clock, sla, name))
-        events = trace_reader(clock) if trace_reader is not None and clock.tracking_no else None
+        events = trace_reader(clock) if clock.tracking_no else None
         parcel = ParcelFacts(
             purchase_id=clock.purchase_id,
             paid_at=clock.paid_at,

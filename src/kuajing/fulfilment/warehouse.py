@@ -23,6 +23,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuajing.compliance.opinion_service import declared_hs_code
 from kuajing.fulfilment.carriers import load_carrier_map
 from kuajing.kit.errors import KuajingError
 from kuajing.marketplaces.alibaba1688 import Alibaba1688Client, ProductDetail
@@ -243,7 +244,9 @@ def _build_request(
         receiver=_receiver(detail.receipt_address),
         sender=sender,
         pickup=sender,
-        declared_products=tuple(_declared(line, client, offers.get(line.offer_id or 0)) for line in lines),
+        declared_products=tuple(
+            _declared(line, client, offers.get(line.offer_id or 0), _hs_code(session, line)) for line in lines
+        ),
         domestic_logistics_company_id=_domestic_company_id(purchase, buyer),
         domestic_tracking_no=purchase.tracking_no or "",
         warehouse_carrier_service=service_name,
@@ -290,7 +293,14 @@ def _receiver(address: ReceiptAddress) -> WarehouseContact:
     )
 
 
-def _declared(line: AeOrderLineRow, client: AliExpressClient, offer: ProductDetail | None) -> DeclaredProduct:
+def _hs_code(session: Session, line: AeOrderLineRow) -> str | None:
+    """The official pre-classification opinion's code for the listing or its offer, else the offer's own."""
+    return declared_hs_code(session, offer_id=line.offer_id, product_id=line.product_id)
+
+
+def _declared(
+    line: AeOrderLineRow, client: AliExpressClient, offer: ProductDetail | None, hs_code: str | None = None
+) -> DeclaredProduct:
     """Per unit: the price the buyer paid (USD) and the listing's gross weight (else the 1688 one)."""
     weight = _weight(line, client, offer)
     english = (line.product_name or (offer.subject_trans if offer else None) or "goods")[:200]
@@ -302,6 +312,7 @@ def _declared(line: AeOrderLineRow, client: AliExpressClient, offer: ProductDeta
         weight_kg=weight,
         category_cn_desc=chinese[:200],
         category_en_desc=english,
+        hs_code=hs_code,
         sku_code=line.sku_code,
         child_order_id=line.child_id,
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import random
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -263,7 +264,8 @@ class BuyerSide:
         supplier = self.catalog.suppliers[purchase.seller_member_id]
         carrier = CARRIERS_BY_CODE[self._rng.choice(supplier.carrier_codes)]
         cluster = self.catalog.clusters[supplier.cluster_code]
-        steps = buyer_rules.plan_trace(self._rng, carrier, cluster.city, at)
+        fate = zlib.crc32(f"trace:{purchase.order_id}".encode())
+        steps = buyer_rules.plan_trace(self._rng, carrier, cluster.city, at, fate=fate)
         purchase.shipment = Shipment(
             logistics_id=f"BX{self._rng.randrange(10**15, 10**16)}",
             bill_no=carrier.make_tracking_no(self._rng),

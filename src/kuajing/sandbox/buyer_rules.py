@@ -220,8 +220,23 @@ def check_refund(
 HUBS = ("上海国际邮件处理中心", "广州国际邮件互换局", "深圳国际快件监管中心", "义乌国际陆港")
 
 
-def plan_trace(rng: random.Random, carrier: Carrier, city: str, dispatched_at: datetime) -> list[TraceStep]:
-    """The parcel's carrier events over the following days (an unapproved carrier often goes quiet)."""
+CUSTOMS_HOLD_SHARE = 0.03  # approved-carrier parcels held at import clearance, then released
+RETURNED_SHARE = 0.02  # … held, then sent back to the sender
+HELD_TEXT = "已到达目的国,海关查验中 (Customs inspection)"
+RELEASED_TEXT = "海关放行,进口清关完成"
+DETAINED_TEXT = "已到达目的国,海关扣留 (Held by customs)"
+RETURNED_TEXT = "清关失败,包裹退回寄件人 (Returned to sender)"
+ARRIVAL_STEP = 5  # "已到达目的国,进口清关完成": where a parcel meets import customs
+
+
+def plan_trace(
+    rng: random.Random, carrier: Carrier, city: str, dispatched_at: datetime, *, fate: int | None = None
+) -> list[TraceStep]:
+    """The parcel's carrier events over the following days (an unapproved carrier often goes quiet).
+
+    ``fate`` (a per-parcel number, e.g. a hash of the order id) decides the rare customs hold or
+    return of an approved-carrier parcel. It and the hold's timings come from their own random
+    stream, so the world's shared one draws exactly what it drew before these existed."""
     hub = rng.choice(HUBS)
     plan: tuple[tuple[tuple[int, int], str, str], ...] = (
         ((1, 6), f"【{city}】{carrier.name_zh} 已揽收", ACCEPT),
@@ -240,4 +255,30 @@ def plan_trace(rng: random.Random, carrier: Carrier, city: str, dispatched_at: d
     for (low, high), remark, status in plan:
         at += timedelta(hours=rng.uniform(low, high))
         steps.append(TraceStep(at, remark, status))
+    if fate is None or len(steps) != len(plan) or len(plan) <= ARRIVAL_STEP:
+        return steps
+    return _customs_fate(steps, random.Random(fate))
+
+
+def _customs_fate(steps: list[TraceStep], side: random.Random) -> list[TraceStep]:
+    """A few parcels are held at import: released days later (the rest of the trace shifts), or
+    returned to the sender (the trace ends there)."""
+    draw = side.random()
+    arrival = steps[ARRIVAL_STEP]
+    if draw < CUSTOMS_HOLD_SHARE:
+        held = timedelta(hours=side.uniform(72, 192))
+        shifted = [TraceStep(step.at + held, step.remark, step.status) for step in steps[ARRIVAL_STEP + 1 :]]
+        return [
+            *steps[:ARRIVAL_STEP],
+            TraceStep(arrival.at, HELD_TEXT, TRANSPORT),
+            TraceStep(arrival.at + held, RELEASED_TEXT, TRANSPORT),
+            *shifted,
+        ]
+    if draw < CUSTOMS_HOLD_SHARE + RETURNED_SHARE:
+        held = timedelta(hours=side.uniform(72, 168))
+        return [
+            *steps[:ARRIVAL_STEP],
+            TraceStep(arrival.at, DETAINED_TEXT, TRANSPORT),
+            TraceStep(arrival.at + held, RETURNED_TEXT, TRANSPORT),
+        ]
     return steps

@@ -106,6 +106,13 @@ def test_every_flag_carries_its_next_action_in_both_languages() -> None:
         ("Returned to sender", EventKind.RETURNED),
         ("Parcel is being returned", EventKind.RETURNED),
         ("RETURN TO SHIPPER", EventKind.RETURNED),
+        ("已签收,感谢使用", EventKind.DELIVERED),
+        ("Delivered to the buyer's mailbox", EventKind.DELIVERED),
+        ("已妥投", EventKind.DELIVERED),
+        ("未签收,待再次派送", None),
+        ("买家拒签收", None),
+        ("Undelivered: address incomplete", None),
+        ("退回签收", EventKind.RETURNED),
         ("清关完成", None),
         ("Customs clearance completed", None),
         ("【义乌】快件已揽收", None),
@@ -115,3 +122,13 @@ def test_every_flag_carries_its_next_action_in_both_languages() -> None:
 )
 def test_trace_event_classifier(text: str, kind: EventKind | None) -> None:
     assert classify_event(text) is kind
+
+
+def test_a_delivered_parcel_is_never_stale() -> None:
+    events = [TraceEvent(SHIPPED, "已揽收"), TraceEvent(SHIPPED + timedelta(days=6), "已签收,感谢使用")]
+    assert _flags(SHIPPED + timedelta(days=30), events=events) == set()
+
+
+def test_a_returned_parcel_is_flagged_returned_not_stale() -> None:
+    events = [TraceEvent(SHIPPED, "已揽收"), TraceEvent(SHIPPED + timedelta(days=5), "包裹退回寄件人")]
+    assert _flags(SHIPPED + timedelta(days=30), events=events) == {HealthFlag.RETURNED_TO_SENDER}
