@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
+from kuajing.compliance.opinion_repository import latest_hs6_by_offer
 from kuajing.sourcing.grouping import GroupItem
 from kuajing.sourcing.selection import Screened, SelectionQuery, SpecCandidate, SupplierFacts
 from kuajing.sourcing.selection_tables import SelectionFigureRow
@@ -61,10 +62,13 @@ class SelectionRepository:
                 select(SourcedSpecRow).where(SourcedSpecRow.offer_row_id.in_([o.id for o, _ in pairs]))
             ):
                 specs.setdefault(spec.offer_row_id, []).append(spec)
+            official = latest_hs6_by_offer(self.session, [o.offer_id for o, _ in pairs])  # 预归类意见 wins
             yield [
                 candidate
                 for offer, supplier in pairs
-                for candidate in _candidates(offer, supplier, specs.get(offer.id, []))
+                for candidate in _candidates(
+                    offer, supplier, specs.get(offer.id, []), official.get(offer.offer_id)
+                )
             ]
 
     def replace_figures(self, rows: Sequence[Screened], on: date, price_given: bool, now: datetime) -> None:
@@ -212,7 +216,7 @@ def _conditions(query: SelectionQuery) -> list[ColumnElement[bool]]:
 
 
 def _candidates(
-    offer: SourcedOfferRow, supplier: SupplierRow, specs: list[SourcedSpecRow]
+    offer: SourcedOfferRow, supplier: SupplierRow, specs: list[SourcedSpecRow], official_hs: str | None = None
 ) -> list[SpecCandidate]:
     facts = SupplierFacts(
         supplier.name, supplier.super_factory, supplier.trust_pass, supplier.dropship,
@@ -224,7 +228,7 @@ def _candidates(
     def one(spec_id: str, attributes: str, cost: Decimal) -> SpecCandidate:
         return SpecCandidate(
             offer.id, offer.offer_id, spec_id, attributes, offer.title, offer.category, cost,
-            offer.min_order_quantity, offer.weight_g, size, offer.hs_code, supplier.id, facts,
+            offer.min_order_quantity, offer.weight_g, size, official_hs or offer.hs_code, supplier.id, facts,
         )  # fmt: skip
 
     if not specs:
