@@ -24,6 +24,8 @@ class ReturnCaseRow(Base):
     ae_order_id: Mapped[int] = mapped_column(BigInteger)
     line_id: Mapped[int | None] = mapped_column(ForeignKey("ae_order_lines.id"))
     source: Mapped[str] = mapped_column(String(20))  # manual | ae_issue
+    # The AliExpress issue (纠纷) the case came from, when taken in through the issue API.
+    ae_issue_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     reason: Mapped[str | None] = mapped_column(String(30))  # model.ReturnReason; None until classified
     liable: Mapped[str | None] = mapped_column(String(10))  # model.LiableParty
     amount: Mapped[Decimal | None] = mapped_column(MoneyAmount())

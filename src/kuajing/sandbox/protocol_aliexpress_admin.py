@@ -13,6 +13,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from kuajing.kit.clock import to_ae_time
 from kuajing.sandbox.storefront import StorefrontRefusal
+from kuajing.sandbox.storefront_disputes import REASON_BY_CODE, Dispute, disputes_of
 from kuajing.sandbox.storefront_listings import Listing, Store
 from kuajing.sandbox.storefront_orders import AeOrder, OrderStatus
 from kuajing.sandbox.world import World
@@ -58,6 +59,22 @@ def build_router(world: World) -> APIRouter:
             return _order(storefront.set_status(order_id, new_status))
         except StorefrontRefusal as refusal:
             raise HTTPException(404, refusal.message) from refusal
+
+    @router.post("/orders/{order_id}/dispute")
+    async def open_dispute(order_id: int, reason: str | None = Query(None)) -> dict[str, Any]:
+        """The buyer opens a dispute (→ IN_ISSUE) with a reason code, or the order's own."""
+        if reason is not None and reason not in REASON_BY_CODE:
+            raise HTTPException(422, f"unknown reason {reason!r}; one of {', '.join(REASON_BY_CODE)}")
+        try:
+            return _dispute(disputes_of(storefront).open(order_id, reason))
+        except StorefrontRefusal as refusal:
+            raise HTTPException(404, refusal.message) from refusal
+
+    @router.get("/disputes")
+    async def disputes() -> dict[str, Any]:
+        found = disputes_of(storefront)
+        found.refresh()
+        return {"disputes": [_dispute(d) for d in found.by_order.values()]}
 
     @router.post("/tokens/expire")
     async def expire_token(token: str = Query()) -> dict[str, Any]:
@@ -126,4 +143,18 @@ def _order(order: AeOrder) -> dict[str, Any]:
             }
             for s in order.shipments
         ],
+    }
+
+
+def _dispute(dispute: Dispute) -> dict[str, Any]:
+    return {
+        "issue_id": dispute.issue_id,
+        "order_id": dispute.order_id,
+        "store_number": dispute.store_number,
+        "status": dispute.status,
+        "reason": dispute.reason.code,
+        "reason_zh": dispute.reason.zh,
+        "reason_en": dispute.reason.en,
+        "refund_amount": f"{dispute.refund_amount:.2f}",
+        "buyer_login_id": dispute.buyer_login_id,
     }

@@ -18,6 +18,7 @@ from kuajing.kit.clock import from_ae_time, to_ae_time
 from kuajing.sandbox import protocol_aliexpress_replies as replies
 from kuajing.sandbox.storefront import Storefront, StorefrontRefusal
 from kuajing.sandbox.storefront_auth import AuthError
+from kuajing.sandbox.storefront_disputes import disputes_of
 from kuajing.sandbox.storefront_listings import Store
 from kuajing.sandbox.storefront_orders import AeOrder, OrderStatus
 
@@ -308,6 +309,61 @@ def _run_product_info(call: Call) -> dict[str, Any]:
     return {"result": replies.product_info(listing)}
 
 
+# --- aliexpress.issue.* (disputes; storefront_disputes.py) -----------------------------------
+
+ISSUE_STATUSES = ("processing", "canceled", "finish")
+
+
+def _parse_issue_list(params: dict[str, str]) -> dict[str, Any]:
+    query = _json(params, "query_dto", dict)
+    page = _integer(_required(query, "current_page", "query_dto."), "current_page")
+    page_size = _integer(_required(query, "page_size", "query_dto."), "page_size")
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ApiError("InvalidParameter", f"current_page must be ≥ 1 and page_size 1..{MAX_PAGE_SIZE}")
+    status = query.get("issue_status") or None
+    if status is not None and status not in ISSUE_STATUSES:
+        raise ApiError("InvalidParameter", f"issue_status must be one of {', '.join(ISSUE_STATUSES)}")
+    order_no = query.get("order_no")
+    return {
+        "page": page, "page_size": page_size, "status": status,
+        "order_no": None if order_no in (None, "") else _integer(order_no, "order_no"),
+        "buyer_login_id": query.get("buyer_login_id") or None,
+    }  # fmt: skip
+
+
+def _run_issue_list(call: Call) -> dict[str, Any]:
+    args = call.args
+    found = [
+        d for d in disputes_of(call.storefront).of_store(call.seller.number)
+        if (args["status"] is None or d.status == args["status"])
+        and (args["order_no"] is None or d.order_id == args["order_no"])
+        and (args["buyer_login_id"] is None or d.buyer_login_id == args["buyer_login_id"])
+    ]  # fmt: skip
+    page, size = args["page"], args["page_size"]
+    chosen = found[(page - 1) * size : page * size]
+    return {
+        "result": {
+            "success": True, "total_item": len(found), "current_page": page, "page_size": size,
+            "data_list": {"issue_api_issue_dto": [replies.issue_dto(d) for d in chosen]},
+        }
+    }  # fmt: skip
+
+
+def _parse_issue_detail(params: dict[str, str]) -> dict[str, Any]:
+    return {
+        "issue_id": _integer(_required(params, "issue_id"), "issue_id"),
+        "buyer_login_id": _required(params, "buyer_login_id"),
+    }
+
+
+def _run_issue_detail(call: Call) -> dict[str, Any]:
+    dispute = disputes_of(call.storefront).find(call.seller.number, call.args["issue_id"])
+    if dispute is None or dispute.buyer_login_id != call.args["buyer_login_id"]:
+        message = f"issue {call.args['issue_id']} not found"
+        return {"result": {"success": False, "error_code": "ISSUE_NOT_FOUND", "error_message": message}}
+    return {"result": replies.issue_detail(dispute)}
+
+
 # --- /auth/token/* -----------------------------------------------------------------------------
 
 
@@ -346,6 +402,8 @@ METHODS: dict[str, MethodSpec] = {
         True, _parse_warehouse_order, _run_warehouse_order
     ),
     "aliexpress.solution.product.info.get": MethodSpec(True, _parse_product_info, _run_product_info),
+    "aliexpress.issue.issuelist.get": MethodSpec(True, _parse_issue_list, _run_issue_list),
+    "aliexpress.issue.detail.get": MethodSpec(True, _parse_issue_detail, _run_issue_detail),
     "/auth/token/create": MethodSpec(False, _parse_code, _run_token_create),
     "/auth/token/refresh": MethodSpec(False, _parse_refresh, _run_token_refresh),
 }

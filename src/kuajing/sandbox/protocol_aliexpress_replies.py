@@ -14,6 +14,7 @@ from kuajing.kit.clock import to_ae_time
 from kuajing.sandbox.carriers import APPROVED, approved_service
 from kuajing.sandbox.storefront import WarehouseOrder
 from kuajing.sandbox.storefront_auth import ACCESS_TOKEN_TTL_S, REFRESH_TOKEN_TTL_S, TokenGrant
+from kuajing.sandbox.storefront_disputes import Dispute
 from kuajing.sandbox.storefront_listings import Listing, Store
 from kuajing.sandbox.storefront_orders import AeOrder, OrderLine
 
@@ -217,4 +218,34 @@ def token_reply(grant: TokenGrant, store: Store, wall_now: float) -> dict[str, A
         "account_platform": "seller_center",
         "locale": "zh_CN",
         "sp": "ae",
+    }
+
+
+def issue_dto(dispute: Dispute) -> dict[str, Any]:
+    """One ``issue_api_issue_dto`` of aliexpress.issue.issuelist.get."""
+    return {
+        "issue_id": dispute.issue_id,
+        "order_id": dispute.order_id,
+        "parent_order_id": dispute.order_id,
+        "issue_status": dispute.status,
+        "reason_chinese": dispute.reason.zh,
+        "reason_english": dispute.reason.en,
+        "gmt_create": to_ae_time(dispute.gmt_create),
+        "gmt_modified": to_ae_time(dispute.gmt_modified),
+        "buyer_login_id": dispute.buyer_login_id,
+    }
+
+
+def issue_detail(dispute: Dispute) -> dict[str, Any]:
+    """The ``result`` of aliexpress.issue.detail.get."""
+    return {
+        "success": True,
+        "issue_id": dispute.issue_id,
+        "order_id": dispute.order_id,
+        "parent_order_id": dispute.order_id,
+        "issue_status": dispute.status,
+        "issue_reason_id": dispute.reason.reason_id,
+        "issue_reason": f"{dispute.reason.zh} / {dispute.reason.en}",
+        "buyer_refund_amount": money(dispute.refund_amount),
+        "gmt_create": to_ae_time(dispute.gmt_create),
     }

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import httpx
 
 from kuajing.kit.clock import to_ae_time
-from kuajing.marketplaces.aliexpress import replies
+from kuajing.marketplaces.aliexpress import issues, replies
 from kuajing.marketplaces.aliexpress.config import AliExpressConfig
 from kuajing.marketplaces.aliexpress.errors import (
     EXPIRED_TOKEN_CODE,
@@ -242,6 +242,24 @@ class AliExpressClient:
         outcome = parse_reply(replies.FulfillResult, result, method=ORDER_FULFILL)
         if not outcome.result_success:
             raise business_error(ORDER_FULFILL, outcome.result_error_code, outcome.result_error_desc)
+
+    # --- disputes (issues.py: shapes from the platform's public Issue API docs) -----------------
+
+    def list_issues(
+        self, query: issues.IssueQuery, page: int = 1, page_size: int = issues.MAX_ISSUE_PAGE_SIZE
+    ) -> issues.IssuePage:
+        return issues.list_issues(self._read, query, page, page_size)
+
+    def iter_issues(
+        self, query: issues.IssueQuery, page_size: int = issues.MAX_ISSUE_PAGE_SIZE
+    ) -> Iterator[issues.Issue]:
+        return issues.iter_issues(self._read, query, page_size)
+
+    def get_issue(self, issue_id: int, buyer_login_id: str) -> issues.IssueDetail:
+        return issues.get_issue(self._read, issue_id, buyer_login_id)
+
+    def _read(self, method: str, params: Mapping[str, object]) -> dict[str, Any]:
+        return self._result(method, params, read_only=True)
 
     # --- logistics and products ----------------------------------------------------------------
 
