@@ -19,6 +19,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from kuajing.aftersales import schemas, service
+from kuajing.aftersales.intake import intake_all_stores
 from kuajing.aftersales.model import ClaimState, Evidence, ReturnReason
 from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
@@ -110,13 +111,20 @@ def record(
             )
 
 
-@aftersales_app.command("intake", help="Take in AliExpress orders in dispute (IN_ISSUE); idempotent.")
+@aftersales_app.command(
+    "intake", help="Take in AliExpress disputes (each store's issue list, then IN_ISSUE orders); idempotent."
+)
 def intake() -> None:
+    def job(session: Session) -> tuple[list[int], int, list[str]]:
+        report = intake_all_stores(session, get_settings(), who=WHO, now=_now())
+        return [row.ae_order_id for row in report.taken], len(report.classified), report.problems
+
     with _errors():
-        ids = _work(
-            lambda session: [row.ae_order_id for row in service.intake_disputes(session, who=WHO, now=_now())]
-        )
+        ids, classified, problems = _work(job)
     typer.echo(f"导入/taken in: {len(ids)}" + (f" ({', '.join(map(str, ids))})" if ids else ""))
+    typer.echo(f"自动分类/classified: {classified}")
+    for problem in problems:
+        typer.echo(f"未读取/not read (按 IN_ISSUE 导入/taken in by status): {problem}")
 
 
 @aftersales_app.command("list", help="Cases and claims, newest first.")

@@ -45,6 +45,10 @@ def case_for(session: Session, source: str, ae_order_id: int, line_id: int | Non
     return session.scalars(query).first()
 
 
+def case_for_issue(session: Session, ae_issue_id: int) -> ReturnCaseRow | None:
+    return session.scalars(select(ReturnCaseRow).where(ReturnCaseRow.ae_issue_id == ae_issue_id)).first()
+
+
 def purchase_for(session: Session, order_id: int, line_id: int | None) -> PurchaseOrderRow | None:
     """The purchase that bought this line (its cargo names the line), else the order's only one."""
     purchases = list(session.scalars(select(PurchaseOrderRow).where(PurchaseOrderRow.order_id == order_id)))

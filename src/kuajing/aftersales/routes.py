@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlalchemy.orm import Session
 
 from kuajing.aftersales import schemas, service
+from kuajing.aftersales.intake import intake_all_stores
 from kuajing.aftersales.model import ClaimState, Evidence, ReturnReason
 from kuajing.kit.errors import KuajingError, ValidationFailed
 from kuajing.kit.money import Money
@@ -181,7 +182,9 @@ def intake(request: Request) -> Response:
     return _act(
         request,
         "intake",
-        lambda session: service.intake_disputes(session, who=web.actor(request), now=web.now(request)),
+        lambda session: intake_all_stores(
+            session, web.settings(request), who=web.actor(request), now=web.now(request)
+        ),
     )
 
 

@@ -75,7 +75,10 @@ def record_return(
 
 
 def intake_disputes(session: Session, *, who: str, now: datetime) -> list[ReturnCaseRow]:
-    """One case per AliExpress order in dispute (IN_ISSUE, recorded by the order sync); idempotent."""
+    """One case per AliExpress order in dispute (IN_ISSUE, recorded by the order sync); idempotent.
+
+    The fallback when a store's issue list cannot be read (``intake.intake_from_issues`` runs it
+    after the issue API): an order that already has a case, from its issue or from here, is skipped."""
     taken: list[ReturnCaseRow] = []
     for order in repo.orders_in_issue(session):
         if repo.case_for(session, "ae_issue", order.ae_order_id, None) is not None:
