@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from kuajing import __version__
 from kuajing.aftersales.cli import aftersales_app
+from kuajing.compliance.cli import compliance_app
 from kuajing.db.cli import app as db_app
 from kuajing.fulfilment.sla_cli import sla_app
 from kuajing.kit.errors import KuajingError
@@ -60,6 +61,9 @@ app.add_typer(alerts_app, name="alerts", help="Alerts: DingTalk / Feishu / WeCom
 app.add_typer(reports_app, name="reports", help="Reports: profit per order, SKU, supplier, store or country.")
 app.add_typer(
     aftersales_app, name="aftersales", help="售后 / After-sales: returns, liability, supplier claims."
+)
+app.add_typer(
+    compliance_app, name="compliance", help="合规 / Compliance: EPR, QC documents, material truth, HS."
 )
 app.command(help="Landed cost on every logistics line for a parcel to a country; the best line first.")(quote)
 app.command(help="List price per country that earns the target margin on the best line.")(price)
