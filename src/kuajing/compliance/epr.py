@@ -216,9 +216,14 @@ class Reason:
     @classmethod
     def from_dict(cls, data: Mapping[str, str]) -> Reason:
         return cls(
-            CheckStatus(data["severity"]), data["code"], data["message_zh"], data["message_en"],
-            data.get("country", ""), data.get("stream", ""), data.get("required_from", ""),
-        )  # fmt: skip
+            CheckStatus(data["severity"]),
+            data["code"],
+            data["message_zh"],
+            data["message_en"],
+            data.get("country", ""),
+            data.get("stream", ""),
+            data.get("required_from", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -230,7 +235,8 @@ class ListingCheck:
 
 
 def _text(facts: ListingFacts) -> str:
-    values = " ".join(f"{key} {value}" for key, value in facts.attributes.items())
+    # values only: a key such as 是否带电池 ("has a battery?") says nothing until its value does
+    values = " ".join(str(value) for value in facts.attributes.values())
     return f"{facts.title} {values}".lower()
 
 
@@ -275,28 +281,37 @@ def _missing(rule: EprRule, market: str, today: date, book: RuleBook, expired: b
     delists = book.delisting_from.get(market)
     if rule.required_from > today:
         return Reason(
-            CheckStatus.WARNING, "future_requirement",
+            CheckStatus.WARNING,
+            "future_requirement",
             f"{market} 自 {since} 起需要{stream_zh} EPR 注册号({registry}):"
             f"请在此之前在 {market} 注册{stream_zh}",
             f"{market} requires an EPR number for {stream} ({registry}) from {since}: register stream "
             f"{stream} in {market} before then",
-            market, stream, since,
-        )  # fmt: skip
+            market,
+            stream,
+            since,
+        )
     lapsed_zh, lapsed_en = ("注册号已过期;", "the registration has expired; ") if expired else ("", "")
     if delists is not None and delists <= today:
         return Reason(
-            CheckStatus.BLOCKING, "expired_registration" if expired else "missing_registration",
+            CheckStatus.BLOCKING,
+            "expired_registration" if expired else "missing_registration",
             f"将被下架:{lapsed_zh}请在 {market} 注册{stream_zh}({registry})并填写 EPR 号",
             f"will be delisted: {lapsed_en}register stream {stream} in country {market} ({registry})",
-            market, stream, since,
-        )  # fmt: skip
+            market,
+            stream,
+            since,
+        )
     return Reason(
-        CheckStatus.WARNING, "expired_registration" if expired else "missing_registration",
+        CheckStatus.WARNING,
+        "expired_registration" if expired else "missing_registration",
         f"{lapsed_zh}{market} 自 {since} 起法定需要{stream_zh} EPR 注册({registry}),速卖通暂未强制下架",
         f"{lapsed_en}{market} requires stream {stream} ({registry}) by law since {since}; AliExpress "
         "is not known to delist for it yet",
-        market, stream, since,
-    )  # fmt: skip
+        market,
+        stream,
+        since,
+    )
 
 
 def check_listing(

@@ -119,10 +119,14 @@ class _Reader:
                     sheet, "qc_family", "应为 apparel/electronics/beauty", "apparel, electronics or beauty"
                 )
         return ProductKind(
-            code, self.text(sheet, table, "name_zh"), self.text(sheet, table, "name_en"), frozenset(ids),
+            code,
+            self.text(sheet, table, "name_zh"),
+            self.text(sheet, table, "name_en"),
+            frozenset(ids),
             tuple(str(word) for word in table.get("keywords", [])),
-            frozenset(s for s in streams if s is not None), qc,
-        )  # fmt: skip
+            frozenset(s for s in streams if s is not None),
+            qc,
+        )
 
 
 def load_rule_book(path: Path | None = None, text: str | None = None, *, file: str = FILE) -> RuleBook:

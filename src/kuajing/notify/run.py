@@ -26,6 +26,7 @@ from kuajing.fulfilment.sla import SlaPolicy, load_sla_policy
 from kuajing.fulfilment.sla_service import sla_report
 from kuajing.notify.channels import Channel
 from kuajing.notify.claim_rules import claim_deadline_causes
+from kuajing.notify.compliance_rules import compliance_causes
 from kuajing.notify.model import AlertMode, Cause
 from kuajing.notify.offer_rules import mapped_specs, offer_causes
 from kuajing.notify.rules import exception_queue_above
@@ -68,6 +69,7 @@ def evaluate_rules(
         claims_awaiting_submission(session), now,
         warn_hours=(claim_policy or load_claim_deadline_policy()).warn_hours, timezone=settings.timezone,
     )  # fmt: skip
+    causes += compliance_causes(session, now, timezone=settings.timezone)  # 合规: EPR blocking, QC expiry
     for cause in causes:
         raise_alert(
             session, cause.cause_key, cause.kind, cause.message_zh, cause.message_en, now,
