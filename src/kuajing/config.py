@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     # 售后: evidence files (chat records, sign-off proofs, unboxing videos), one folder per claim.
     aftersales_folder: str = "var/aftersales"  # KUAJING_AFTERSALES_FOLDER
     compliance_folder: str = "var/compliance"  # KUAJING_COMPLIANCE_FOLDER: 质检报告 (QC reports)
+    hs_opinion_folder: str = "var/hs_opinions"  # KUAJING_HS_OPINION_FOLDER: 预归类意见 documents
 
     # AliExpress Open Platform (IOP gateway, seller side)
     aliexpress_base_url: str = "https://api-sg.aliexpress.com"

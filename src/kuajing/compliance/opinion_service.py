@@ -23,6 +23,7 @@ from kuajing.aftersales.model import sanitise_filename
 from kuajing.compliance import opinion_repository as repo
 from kuajing.compliance.hs_nomenclature import exists
 from kuajing.compliance.hs_service import HsCodeUnknown, record_confirmation, suggest_for
+from kuajing.compliance.materials import display, materials_and_functions, vocabulary
 from kuajing.compliance.opinion_tables import HsOpinionRow
 from kuajing.compliance.pack import PreclassificationRequest, ProposedCode
 from kuajing.kit.errors import NotFound, ValidationFailed
@@ -148,9 +149,8 @@ def pack_request_for(
     attributes = dict(facts.attributes)
     if facts.material and not any(key in attributes for key in ("材质", "材料", "material")):
         attributes["材质"] = facts.material
-    from kuajing.compliance.materials import materials_and_functions  # moves up when it lands
-
     found = materials_and_functions(facts.title_zh, attributes)
+    vocab = vocabulary()
     candidates = suggest_for(session, facts.title_zh, attributes, facts.category, top=top)
     proposed = tuple(
         ProposedCode(
@@ -165,7 +165,8 @@ def pack_request_for(
         subject=facts.subject, title_zh=facts.title_zh, title_en=facts.title_en, applicant=applicant,
         prepared_on=on, attributes=tuple(attributes.items()), specs=facts.specs, weight_g=facts.weight_g,
         size_cm=facts.size_cm, price=facts.price, price_currency=facts.price_currency,
-        materials=tuple(found.materials), functions=tuple(found.functions),
+        materials=tuple(display((i,), vocab) for i in found.material_ids()),
+        functions=tuple(display((i,), vocab) for i in found.function_ids()),
         intended_use=intended_use or _default_use(facts.category),
         image_links=facts.links, candidates=proposed, contact=contact,
     )  # fmt: skip

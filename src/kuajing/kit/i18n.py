@@ -835,3 +835,49 @@ MESSAGES.update(
         "aftersales.goods.refundBuyerReceived": {"zh-CN": "买家已收货", "en": "Received"},
     }
 )
+
+
+# --- HS pre-classification: pack and official opinion (compliance/pack_routes.py) ---------------------
+MESSAGES.update(
+    {
+        "nav.compliance_hs": {"zh-CN": "预归类", "en": "HS pre-classification"},
+        "compliance_hs.title": {
+            "zh-CN": "商品预归类与海关意见",
+            "en": "HS pre-classification and official opinions",
+        },
+        "compliance_hs.intro": {
+            "zh-CN": "路径：商品详情页 → 归类服务（预归类）→ 预归类意见 → 修正标题和属性。"
+            "下载申请资料 PDF 提交归类服务；收到意见后在此登记，"
+            "申报 HS、欧盟每个 HS6 €3 关税及菜鸟物流订单申报均以意见为准。",
+            "en": "Path: product detail page → classification service (预归类) → opinion → "
+            "fix title and attributes. "
+            "Download the pack PDF for the classification service; record the opinion here once issued: the "
+            "declared HS, the EU €3-per-HS6 duty and the Cainiao declaration then use it.",
+        },
+        "compliance_hs.record": {"zh-CN": "登记预归类意见", "en": "Record an official opinion"},
+        "compliance_hs.record_submit": {"zh-CN": "登记", "en": "Record"},
+        "compliance_hs.recorded": {"zh-CN": "已登记预归类意见", "en": "Opinion recorded"},
+        "compliance_hs.bad_input": {"zh-CN": "无法登记", "en": "Not recorded"},
+        "compliance_hs.offer_id": {"zh-CN": "1688 货源 ID", "en": "1688 offer id"},
+        "compliance_hs.product_id": {"zh-CN": "速卖通商品 ID", "en": "AliExpress product id"},
+        "compliance_hs.national_code": {"zh-CN": "10 位商品编码", "en": "National code"},
+        "compliance_hs.authority": {"zh-CN": "出具海关", "en": "Authority"},
+        "compliance_hs.reference": {"zh-CN": "意见书编号", "en": "Reference"},
+        "compliance_hs.note": {"zh-CN": "备注", "en": "Note"},
+        "compliance_hs.offers": {"zh-CN": "选品库货源", "en": "Sourced 1688 offers"},
+        "compliance_hs.listings": {
+            "zh-CN": "速卖通商品（来自订单）",
+            "en": "AliExpress listings (from orders)",
+        },
+        "compliance_hs.none": {"zh-CN": "暂无商品", "en": "No products yet"},
+        "compliance_hs.product": {"zh-CN": "商品", "en": "Product"},
+        "compliance_hs.stated": {"zh-CN": "供应商所填 HS", "en": "Stated HS"},
+        "compliance_hs.official": {"zh-CN": "海关意见 HS", "en": "Official HS"},
+        "compliance_hs.actions": {"zh-CN": "操作", "en": "Actions"},
+        "compliance_hs.not_stated": {"zh-CN": "未填写", "en": "not stated"},
+        "compliance_hs.no_opinion": {"zh-CN": "尚无意见", "en": "no opinion yet"},
+        "compliance_hs.document": {"zh-CN": "意见书文件", "en": "Opinion document"},
+        "compliance_hs.earlier": {"zh-CN": "较早意见", "en": "Earlier opinions"},
+        "compliance_hs.pack": {"zh-CN": "下载预归类申请资料 (PDF)", "en": "Download the pack (PDF)"},
+    }
+)

@@ -117,4 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from kuajing.aftersales import routes as aftersales_routes
 
     app.include_router(aftersales_routes.router)
+    from kuajing.compliance import pack_routes as compliance_pack_routes
+
+    app.include_router(compliance_pack_routes.router)
     return app
