@@ -101,7 +101,9 @@ source = "test"
 """
 
 
-def test_rules_with_a_future_required_from_warn_and_a_rules_change_makes_checks_stale(session: Session) -> None:
+def test_rules_with_a_future_required_from_warn_and_a_rules_change_makes_checks_stale(
+    session: Session,
+) -> None:
     future = load_rule_book(text=FUTURE_RULES)
     row, _ = service.upsert_listing(session, CASE, source="manual", now=NOW, today=TODAY, book=future)
     session.commit()
@@ -153,15 +155,25 @@ def test_qc_report_clears_the_category_review_warning_and_alerts_before_expiry(
     (check,) = repo.checks_of(session, row.id)
     assert check.status == "warning" and check.reasons[0]["code"] == "qc_report"
     doc = add_qc_document(
-        session, family=service.QcFamily.APPAREL, filename="../报告.pdf", content=b"%PDF", issuer="SGS",
-        issued_on=date(2026, 1, 10), expires_on=TODAY + timedelta(days=20), folder=tmp_path, who="test",
-        now=NOW, today=TODAY,
-    )  # fmt: skip
+        session,
+        family=service.QcFamily.APPAREL,
+        filename="../报告.pdf",
+        content=b"%PDF",
+        issuer="SGS",
+        issued_on=date(2026, 1, 10),
+        expires_on=TODAY + timedelta(days=20),
+        folder=tmp_path,
+        who="test",
+        now=NOW,
+        today=TODAY,
+    )
     session.commit()
     assert (tmp_path / doc.stored_path).read_bytes() == b"%PDF" and ".." not in doc.stored_path
     assert _status(session, row.id, "DE") == "ok"
     causes = {c.cause_key: c for c in compliance_causes(session, NOW)}
-    assert f"qc_expiry:doc:{doc.id}" in causes and "20 days left" in causes[f"qc_expiry:doc:{doc.id}"].message_en
+    assert (
+        f"qc_expiry:doc:{doc.id}" in causes and "20 days left" in causes[f"qc_expiry:doc:{doc.id}"].message_en
+    )
 
 
 def test_blocking_listings_alert_once_per_missing_registration(session: Session) -> None:
@@ -169,7 +181,10 @@ def test_blocking_listings_alert_once_per_missing_registration(session: Session)
         item = service.ListingInput(product_id=pid, title=f"Phone case {pid}", markets=("DE", "FR"))
         service.upsert_listing(session, item, source="manual", now=NOW, today=TODAY)
     keys = sorted(c.cause_key for c in compliance_causes(session, NOW))
-    assert keys == ["epr_blocking:DE:packaging:missing_registration", "epr_blocking:FR:packaging:missing_registration"]
+    assert keys == [
+        "epr_blocking:DE:packaging:missing_registration",
+        "epr_blocking:FR:packaging:missing_registration",
+    ]
     message = next(c for c in compliance_causes(session, NOW) if "DE" in c.cause_key).message_en
     assert "2 AliExpress listings will be delisted" in message
 
@@ -196,5 +211,7 @@ def test_import_file_with_a_bad_row_writes_nothing_and_names_file_row_and_column
     session.commit()
     assert (result.rows, result.created) == (3, 3)
     earbuds = repo.listing_by_product(session, 1005002)
-    assert earbuds is not None and earbuds.markets == ["DE", "FR"] and earbuds.attributes == {"电池": "锂电池"}
+    assert (
+        earbuds is not None and earbuds.markets == ["DE", "FR"] and earbuds.attributes == {"电池": "锂电池"}
+    )
     assert _status(session, earbuds.id, "FR") == "blocking"
