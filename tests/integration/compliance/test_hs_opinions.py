@@ -9,21 +9,35 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from kuajing.compliance import opinion_service as service
 from kuajing.compliance.hs_service import HsCodeUnknown
 from kuajing.compliance.hs_tables import HsConfirmationRow
 from kuajing.compliance.pack import build_pack_pdf
+from kuajing.config import Settings
 from kuajing.db import migrate
 from kuajing.db.engine import make_engine, make_session_factory
+from kuajing.demo_setup import install_sandbox_rules
+from kuajing.fulfilment.warehouse import create_warehouse_order_for
+from kuajing.jobs import run_pass
 from kuajing.kit.errors import NotFound, ValidationFailed
 from kuajing.logistics.catalog import shipped_catalog
+from kuajing.marketplaces.aliexpress import WarehouseOrderRequest
+from kuajing.marketplaces.aliexpress.models import WarehouseOrderResult
+from kuajing.orders.tables import AeOrderLineRow, AeOrderRow
+from kuajing.purchasing.tables import PurchaseOrderRow
+from kuajing.sandbox.server import SandboxServer
 from kuajing.sourcing.selection_service import rescreen_stale, screen_offers
 from kuajing.sourcing.selection_tables import SelectionFigureRow
+from kuajing.sourcing.snapshots import OfferSnapshots
 from kuajing.sourcing.tables import SourcedOfferRow, SourcedSpecRow, SupplierRow
+from kuajing.stores import service as stores
+from kuajing.stores.repository import StoreRepository
+from kuajing.stores.tables import AliExpressStore
 
 NOW = datetime(2026, 7, 1, 8, tzinfo=UTC)
 LATER = datetime(2026, 7, 3, 8, tzinfo=UTC)
@@ -210,3 +224,114 @@ def test_selection_screens_an_offer_with_the_official_code_instead_of_the_assume
     assert {(f.hs_code, f.hs_assumed) for f in after} == {("420232", False)}
     mug = session.scalars(select(SelectionFigureRow).where(SelectionFigureRow.offer_id == MUG_OFFER)).one()
     assert (mug.hs_code, mug.hs_assumed) == ("691200", False)
+
+
+# --- the Cainiao warehouse order declares the official code (the sandbox over HTTP, SQLite) --------------
+
+UNAPPROVED_CARRIER = "FOURPX_ECONOMY_UNREG"  # 四PX经济小包(未备案): not on AliExpress's list
+
+
+@pytest.fixture
+def loop(sandbox: SandboxServer, sqlite_url: str) -> tuple[Settings, sessionmaker[Session]]:
+    migrate.upgrade(sqlite_url)
+    settings = Settings(
+        database_url=sqlite_url,
+        auto_buy_requires_super_factory=False,
+        alibaba1688_calls_per_second=1000,
+        aliexpress_calls_per_second=1000,
+    )
+    factory = make_session_factory(make_engine(sqlite_url))
+    with factory() as session:
+        accounts = httpx.get(f"{sandbox.base_url}/sandbox/accounts").json()
+        stores.connect_sandbox(session, sandbox.base_url, accounts)
+        account = StoreRepository(session).buyer_accounts()[0]
+        with stores.alibaba_client(account, settings) as buyer:
+            catalog = OfferSnapshots(session, buyer, now=sandbox.world.now())
+            install_sandbox_rules(session, sandbox.base_url, catalog, now=sandbox.world.now())
+        session.commit()
+    return settings, factory
+
+
+def _flagged_purchase(sandbox: SandboxServer, settings: Settings, factory: sessionmaker[Session]) -> int:
+    """A shipped purchase the loop flagged CARRIER_NOT_APPROVED (as the warehouse-order test makes it)."""
+    for supplier in sandbox.world.catalog.suppliers.values():
+        supplier.carrier_codes = (UNAPPROVED_CARRIER,)
+    httpx.post(f"{sandbox.base_url}/sandbox/orders/generate", params={"count": 6}).raise_for_status()
+    sandbox.world.advance(0.5)
+    run_pass(factory, settings, now=sandbox.world.now, worker="w1")
+    with factory() as session:
+        purchase = session.scalars(
+            select(PurchaseOrderRow).where(PurchaseOrderRow.state == "placed").order_by(PurchaseOrderRow.id)
+        ).first()
+        assert purchase is not None
+        purchase_id, alibaba_order_id = purchase.id, purchase.alibaba_order_id
+    httpx.post(f"{sandbox.base_url}/sandbox/1688/purchases/{alibaba_order_id}/dispatch").raise_for_status()
+    run_pass(factory, settings, now=sandbox.world.now, worker="w1")
+    return purchase_id
+
+
+def test_warehouse_order_declares_the_official_code_of_each_line(
+    sandbox: SandboxServer, loop: tuple[Settings, sessionmaker[Session]], tmp_path: Path
+) -> None:
+    settings, factory = loop
+    purchase_id = _flagged_purchase(sandbox, settings, factory)
+    with factory() as session:
+        purchase = session.get(PurchaseOrderRow, purchase_id)
+        assert purchase is not None
+        lines = session.scalars(select(AeOrderLineRow).where(AeOrderLineRow.purchase_id == purchase_id)).all()
+        assert lines and all(line.offer_id for line in lines)
+        first = lines[0]
+        # the listing's opinion for the first line; the 1688 offer's for every other line
+        service.record_opinion(
+            session,
+            product_id=first.product_id,
+            hs6="392690",
+            national_code="3926909090",
+            opinion_date=date(2026, 1, 5),
+            authority="海关总署",
+            folder=tmp_path,
+            recorded_by="user:ops",
+            now=sandbox.world.now(),
+        )
+        for line in lines[1:]:
+            if line.product_id != first.product_id:
+                service.record_opinion(
+                    session,
+                    offer_id=line.offer_id,
+                    hs6="420232",
+                    folder=tmp_path,
+                    opinion_date=date(2026, 1, 5),
+                    authority="深圳海关",
+                    recorded_by="user:ops",
+                    now=sandbox.world.now(),
+                )
+        session.commit()
+        expected = {
+            line.child_id: "3926909090" if line.product_id == first.product_id else "420232" for line in lines
+        }
+
+        order = session.get(AeOrderRow, purchase.order_id)
+        assert order is not None
+        store = session.get(AliExpressStore, order.store_id)
+        assert store is not None
+        account = StoreRepository(session).buyer_account(store.buyer_account_id or 0)
+        assert account is not None
+        seller, buyer = stores.aliexpress_client(store, settings), stores.alibaba_client(account, settings)
+        sent: list[WarehouseOrderRequest] = []
+        create = seller.create_warehouse_order
+
+        def spy(request: WarehouseOrderRequest) -> WarehouseOrderResult:
+            sent.append(request)
+            return create(request)
+
+        seller.create_warehouse_order = spy  # type: ignore[method-assign]
+        with seller, buyer:
+            label = create_warehouse_order_for(
+                session, purchase, seller, buyer=buyer, now=sandbox.world.now(), actor="user:ops"
+            )
+        session.commit()
+
+    assert label and len(sent) == 1
+    declared = {product.child_order_id: product.hs_code for product in sent[0].declared_products}
+    assert declared == expected
+    assert all(product.to_wire()["hs_code"] for product in sent[0].declared_products)
