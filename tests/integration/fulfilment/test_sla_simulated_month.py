@@ -36,10 +36,13 @@ from kuajing.config import Settings
 from kuajing.db import migrate
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.demo_setup import install_sandbox_rules
+from kuajing.fulfilment.health import HealthFlag
 from kuajing.fulfilment.sla import SlaState, load_sla_policy
 from kuajing.fulfilment.sla_service import SlaReport, sla_report
+from kuajing.fulfilment.trace_repository import TraceRepository
 from kuajing.jobs import run_pass
-from kuajing.sandbox.buyer_model import CANCEL
+from kuajing.sandbox.buyer_model import CANCEL, SIGN
+from kuajing.sandbox.buyer_rules import DETAINED_TEXT, HELD_TEXT, RETURNED_TEXT
 from kuajing.sandbox.server import SandboxServer
 from kuajing.sourcing.snapshots import OfferSnapshots
 from kuajing.stores import service
@@ -172,6 +175,44 @@ def _compare(report: SlaReport, truth: dict[str, Truth], now: datetime) -> dict[
     return {"product": ours, "truth": theirs, "totals": (on_time, decided, len(lagged))}
 
 
+def _ms(moment: datetime) -> datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)  # 1688 times carry milliseconds
+
+
+def _compare_tracking(
+    report: SlaReport, sandbox: SandboxServer, stored: dict[int, Any], now: datetime
+) -> Counter[str]:
+    """Every shipped parcel's stored events are the sandbox's, and each health flag is raised for
+    exactly the parcels the sandbox's own trace says: returned, held at customs (as the latest
+    news), or silent for ``stale_event_hours`` without being delivered."""
+    by_order = {item.clock.alibaba_order_id: item.clock.purchase_id for item in report.items}
+    flagged = {(item.clock.alibaba_order_id, flag.flag) for item in report.health for flag in item.flags}
+    stale_after = timedelta(hours=POLICY.defaults.stale_event_hours)
+    expected: set[tuple[str | None, HealthFlag]] = set()
+    kinds: Counter[str] = Counter()
+    for purchase in sandbox.world.buyer.purchases.values():
+        shipment, key = purchase.shipment, str(purchase.order_id)
+        if shipment is None or key not in by_order:
+            continue
+        truth = [(_ms(step.at), step.remark) for step in shipment.steps]
+        ours = [(_ms(event.at), event.text) for event in stored.get(by_order[key], [])]
+        assert ours == truth, (key, ours, truth)
+        texts = [text for _, text in truth]
+        if RETURNED_TEXT in texts:
+            expected.add((key, HealthFlag.RETURNED_TO_SENDER))
+        elif texts and texts[-1] in (HELD_TEXT, DETAINED_TEXT):
+            expected.add((key, HealthFlag.CUSTOMS_HOLD))
+        delivered = shipment.steps and shipment.steps[-1].status == SIGN
+        if truth and not delivered and RETURNED_TEXT not in texts and now - truth[-1][0] >= stale_after:
+            expected.add((key, HealthFlag.STALE_TRACKING))
+        kinds["held" if HELD_TEXT in texts or DETAINED_TEXT in texts else "plain"] += 1
+    trace_flags = {HealthFlag.RETURNED_TO_SENDER, HealthFlag.CUSTOMS_HOLD, HealthFlag.STALE_TRACKING}
+    assert {pair for pair in flagged if pair[1] in trace_flags} == expected
+    for _, flag in expected:
+        kinds[flag.value] += 1
+    return kinds
+
+
 def test_a_simulated_month_of_sla_figures_matches_the_sandbox_truth(
     sandbox: SandboxServer, database_url: str
 ) -> None:
@@ -215,6 +256,12 @@ def test_a_simulated_month_of_sla_figures_matches_the_sandbox_truth(
         step(24)
     final, truth, now = report()
     end = _compare(final, truth, now)
+    with factory() as session:
+        stored = TraceRepository(session).events_for(item.clock.purchase_id for item in final.items)
+    tracking = _compare_tracking(final, sandbox, stored, now)
+    print(f"tracking {dict(tracking)}")
+    assert tracking[HealthFlag.STALE_TRACKING.value] > 0, "quiet unapproved carriers must show as stale"
+    assert tracking["held"] > 0, "some parcels must have met import customs"
     faults = sandbox.world.state()["faults_injected"]
     print(f"\ncheckpoint {mid['totals']} breached {breached}\nmonth {end['totals']} faults {faults}")
     assert sum(faults.values()) > 50, "faults must actually have been injected"
