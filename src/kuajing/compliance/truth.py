@@ -135,6 +135,13 @@ def _material_truth(found: Mapping[str, Found]) -> tuple[str | None, tuple[str, 
     return None, ()
 
 
+def _family_severity(material: str, others: Iterable[str], vocab: Vocabulary) -> str:
+    """Another HS family (silicone rubber vs PVC plastics, leather vs PU) is an error: customs
+    classifies it differently. The same family (PC listed, the offer says only TPU) is a warning."""
+    families = {vocab.entry(o).family for o in others}
+    return "warning" if vocab.entry(material).family in families else "error"
+
+
 def _material_conflicts(s: _Sources, truth_source: str | None, truth: tuple[str, ...]) -> list[Conflict]:
     vocab, found = s.vocab, s.found
     listing_sources = ("listing_title", "listing_attributes")
@@ -161,9 +168,9 @@ def _material_conflicts(s: _Sources, truth_source: str | None, truth: tuple[str,
             )
         )
     unsupported = [m for m in said if not any(consistent(m, o, vocab) for o in truth)]
-    severity = base if len(unsupported) == len(said) else "warning"
     for material in unsupported:
         says = display([material], vocab)
+        severity = _family_severity(material, truth, vocab) if base == "error" else base
         out.append(
             Conflict(
                 "material_mismatch",
@@ -210,25 +217,36 @@ def _title_vs_attribute(s: _Sources) -> list[Conflict]:
     reference = attrs.material_ids()
     for material in title.material_ids():
         if reference and not any(consistent(material, a, vocab) for a in reference):
-            out.append(_self_conflict(s, material, reference, "material"))
-    for kind in ("material", "function"):
+            severity = _family_severity(material, reference, vocab)
+            out.append(_self_conflict(s, material, reference, severity=severity))
+    kinds: tuple[Kind, ...] = ("material", "function")
+    for kind in kinds:
         asserted_title = title.material_ids() if kind == "material" else title.function_ids()
         asserted_attrs = reference if kind == "material" else attrs.function_ids()
         for canonical in asserted_title:
             if canonical in attrs.negated_ids(kind):
-                out.append(_self_conflict(s, canonical, (canonical,), kind, attrs_negated=True))
+                severity = _denial_severity(canonical, vocab)
+                out.append(_self_conflict(s, canonical, (canonical,), severity=severity, attrs_negated=True))
         for canonical in asserted_attrs:
             if canonical in title.negated_ids(kind):
-                out.append(_self_conflict(s, canonical, (canonical,), kind, title_negated=True))
+                severity = _denial_severity(canonical, vocab)
+                out.append(_self_conflict(s, canonical, (canonical,), severity=severity, title_negated=True))
     return out
+
+
+def _denial_severity(canonical: str, vocab: Vocabulary) -> str:
+    """One part of the listing says X, another says no X: an error for a material and for a
+    function that decides the shipping line (battery, magnets), a warning otherwise."""
+    entry = vocab.entry(canonical)
+    return "error" if entry.kind == "material" or entry.missing_severity == "error" else "warning"
 
 
 def _self_conflict(
     s: _Sources,
     canonical: str,
     reference: tuple[str, ...],
-    kind: Kind,
     *,
+    severity: str,
     attrs_negated: bool = False,
     title_negated: bool = False,
 ) -> Conflict:
@@ -243,7 +261,7 @@ def _self_conflict(
         title_says,
         attrs_say,
         evidence,
-        "warning",
+        severity,
         "listing_attributes",
         (canonical,),
         f"标题写的是{title_says},属性写的是{attrs_say}",

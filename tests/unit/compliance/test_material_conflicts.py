@@ -410,3 +410,25 @@ def test_a_battery_left_out_is_an_error_because_it_decides_the_shipping_line() -
         ("battery",),
     )
     assert check.proposed_attributes == {"Battery Included": "Yes"}
+
+
+@pytest.mark.parametrize(
+    ("listing", "offer", "expected"),
+    [
+        (ProductText("TPU+PC Case"), ProductText("", {"材质": "TPU"}), [("material_mismatch", "warning")]),
+        (ProductText("硅胶手机壳"), ProductText("", {"材质": "PVC"}), [("material_mismatch", "error")]),
+        (
+            ProductText("Genuine Leather Belt Alloy Buckle"),
+            ProductText("", {"材质": "PU皮+合金"}),
+            [("material_mismatch", "error")],
+        ),
+        (ProductText("硅胶手机壳", {"材质": "PVC"}), None, [("title_vs_attribute", "error")]),
+        (ProductText("TPU手机壳", {"材质": "PC"}), None, [("title_vs_attribute", "warning")]),
+        (ProductText("磁吸支架", {"是否带磁": "否"}), None, [("title_vs_attribute", "error")]),
+        (ProductText("蓝牙音箱", {"蓝牙": "无"}), None, [("title_vs_attribute", "warning")]),
+    ],
+)
+def test_another_hs_family_or_a_denied_battery_or_magnet_is_an_error(
+    listing: ProductText, offer: ProductText | None, expected: list[tuple[str, str]]
+) -> None:
+    assert [(c.kind, c.severity) for c in check_text(listing, offer).conflicts] == expected
