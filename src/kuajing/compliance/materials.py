@@ -40,6 +40,7 @@ _NEGATION_AFTER = re.compile(
     r"|(?:不含|不包含|除外|另购|需另购|自备))"
 )
 _CONJUNCTION = re.compile(r"^\s*(?:和|与|及|或|、|/|&|and|or|nor)\s*$")
+_TEXT_FIELDS = ("family", "missing_severity", "claim_severity", "attribute_zh", "attribute_en")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*%")
 
 
@@ -144,20 +145,16 @@ class Vocabulary:
 
 def fold(text: str) -> str:
     """NFKC (全角 → half-width) and lower case, one character for one, so spans stay valid."""
+    return _nfkc(text, lower=True)
+
+
+def _nfkc(text: str, lower: bool = False) -> str:
     out = []
     for char in text:
         norm = unicodedata.normalize("NFKC", char)
         char = norm if len(norm) == 1 else char
-        low = char.lower()
+        low = char.lower() if lower else char
         out.append(low if len(low) == 1 else char)
-    return "".join(out)
-
-
-def _nfkc(text: str) -> str:
-    out = []
-    for char in text:
-        norm = unicodedata.normalize("NFKC", char)
-        out.append(norm if len(norm) == 1 else char)
     return "".join(out)
 
 
@@ -175,24 +172,19 @@ def _term_pattern(term: str, case_sensitive: bool) -> re.Pattern[str]:
     return re.compile(body)
 
 
-def _entries(data: Mapping[str, Any], kind: Kind) -> Iterable[tuple[Entry, dict[str, Any]]]:
-    for entry_id, raw in data.items():
-        entry = Entry(
-            id=entry_id,
-            kind=kind,
-            zh=raw["zh"],
-            en=raw["en"],
-            family=raw.get("family", ""),
-            hs_chapters=tuple(raw.get("hs_chapters", ())),
-            broader=frozenset(raw.get("broader", ())),
-            misleading_as=frozenset(raw.get("misleading_as", ())),
-            implies=tuple(raw.get("implies", ())),
-            missing_severity=raw.get("missing_severity", "warning"),
-            claim_severity=raw.get("claim_severity", "warning"),
-            attribute_zh=raw.get("attribute_zh", ""),
-            attribute_en=raw.get("attribute_en", ""),
-        )
-        yield entry, raw
+def _entry(entry_id: str, kind: Kind, raw: Mapping[str, Any]) -> Entry:
+    words = {k: raw[k] for k in _TEXT_FIELDS if k in raw}
+    return Entry(
+        id=entry_id,
+        kind=kind,
+        zh=raw["zh"],
+        en=raw["en"],
+        hs_chapters=tuple(raw.get("hs_chapters", ())),
+        broader=frozenset(raw.get("broader", ())),
+        misleading_as=frozenset(raw.get("misleading_as", ())),
+        implies=tuple(raw.get("implies", ())),
+        **words,
+    )
 
 
 def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
@@ -208,10 +200,11 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         for pattern in raw.get("patterns", ()):
             matchers.append(_Matcher(entry_id, re.compile(pattern), False))
 
-    for kind, section in (("material", "materials"), ("function", "functions")):
-        for entry, raw in _entries(data.get(section, {}), kind):  # type: ignore[arg-type]
-            entries[entry.id] = entry
-            add(entry.id, raw)
+    sections: tuple[tuple[Kind, str], ...] = (("material", "materials"), ("function", "functions"))
+    for kind, section in sections:
+        for entry_id, raw in data.get(section, {}).items():
+            entries[entry_id] = _entry(entry_id, kind, raw)
+            add(entry_id, raw)
     add(None, data.get("ignore", {}))
     keys = data["keys"]
     return Vocabulary(
