@@ -4,8 +4,9 @@ A spec is *mapped* when an enabled SKU mapping rule names it (its fixed ``spec_i
 its ``variant_map``). Against the latest offer snapshot:
 
 - stock-out: the spec's stock is 0 → ``stock_out:offer:<offer>:spec:<spec>``. Keyed by the spec
-  alone, so a spec out of stock for days alerts once (a restock followed by a new stock-out does not
-  alert again: the outbox keeps the first cause).
+  alone, so a spec out of stock for days alerts once; once restocked the cause is no longer raised
+  and the alert pass closes its episode (``notify.run.EPISODIC_KINDS``), so a new stock-out alerts
+  again.
 - price rise: the spec's price (代发价 ``consign_price``, else ``price``, as routing reads it) above
   the rule's ``unit_cost`` by more than the routing tolerance → keyed by the new price as well, so
   the same price alerts once and a further rise alerts again. Compared by multiplication, as in

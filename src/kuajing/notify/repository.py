@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -46,3 +46,24 @@ def claim(session: Session, row: AlertOutboxRow, lease_until: datetime) -> bool:
 def open_exception_count(session: Session) -> int:
     query = select(func.count()).select_from(OrderExceptionRow).where(OrderExceptionRow.status == "open")
     return int(session.scalar(query) or 0)
+
+
+CLEARED_MARK = "#cleared@"
+
+
+def close_gone_episodes(
+    session: Session, kinds: Collection[str], raised: Collection[str], now: datetime
+) -> int:
+    """Rows of ``kinds`` whose cause was not raised this time: the condition ended (a restock, a
+    parcel released by customs). Their key is renamed ``<key>#cleared@<time>`` (the row stays, with
+    what was sent), so the same condition coming back later is a new cause and alerts again."""
+    query = select(AlertOutboxRow).where(
+        AlertOutboxRow.kind.in_(list(kinds)), AlertOutboxRow.cause_key.not_like(f"%{CLEARED_MARK}%")
+    )
+    closed = 0
+    current = set(raised)
+    for row in session.scalars(query):
+        if row.cause_key not in current:
+            row.cause_key = f"{row.cause_key}{CLEARED_MARK}{now:%Y%m%dT%H%M%S}"[:200]
+            closed += 1
+    return closed

@@ -29,6 +29,7 @@ from kuajing.notify.claim_rules import claim_deadline_causes
 from kuajing.notify.compliance_rules import compliance_causes
 from kuajing.notify.model import AlertMode, Cause
 from kuajing.notify.offer_rules import mapped_specs, offer_causes
+from kuajing.notify.repository import close_gone_episodes
 from kuajing.notify.rules import exception_queue_above
 from kuajing.notify.service import DispatchReport, dispatch, raise_alert
 from kuajing.notify.setup import channels_from_settings
@@ -36,6 +37,7 @@ from kuajing.notify.sla_rules import sla_causes
 from kuajing.notify.tables import AlertOutboxRow
 
 log = logging.getLogger(__name__)
+EPISODIC_KINDS = ("stock_out", "customs_hold")  # conditions that end and can come back
 
 
 @dataclass
@@ -76,6 +78,8 @@ def evaluate_rules(
             mode=mode_for(cause.kind, settings), digest_hour=settings.alert_digest_hour,
             timezone=settings.timezone,
         )  # fmt: skip
+    # A restocked spec or a parcel released by customs ends its episode: the next one alerts again.
+    close_gone_episodes(session, EPISODIC_KINDS, {cause.cause_key for cause in causes}, now)
     exception_queue_above(
         session, settings.alert_exception_queue_threshold, now, settings.timezone,
         mode=mode_for("exception_queue", settings), digest_hour=settings.alert_digest_hour,

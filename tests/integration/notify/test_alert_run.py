@@ -146,3 +146,34 @@ def test_cli_alerts_check_and_list_json(tmp_path: object, monkeypatch: pytest.Mo
         finally:
             get_settings.cache_clear()
     assert len(receiver.accepted) == 5
+
+
+def test_a_restocked_spec_that_runs_out_again_alerts_again_once(session: Session) -> None:
+    def stock(value: int) -> None:
+        snapshot = session.get(OfferSnapshotRow, 555)
+        assert snapshot is not None
+        snapshot.specs = {**snapshot.specs, "a": {"price": "10", "stock": value}}
+        session.commit()
+
+    def stock_out_rows() -> list[str]:
+        query = select(AlertOutboxRow.cause_key).where(AlertOutboxRow.kind == "stock_out")
+        return sorted(session.scalars(query))
+
+    assert check_and_dispatch(session, SETTINGS, NOW, channels={}).raised["stock_out"] == 1
+    assert (
+        "stock_out" not in check_and_dispatch(session, SETTINGS, NOW + timedelta(hours=1), channels={}).raised
+    )
+    stock(40)  # restocked: the episode closes, nothing new is raised
+    later = check_and_dispatch(session, SETTINGS, NOW + timedelta(hours=2), channels={})
+    assert "stock_out" not in later.raised
+    assert stock_out_rows() == ["stock_out:offer:555:spec:a#cleared@20260310T140000"]
+    stock(0)  # out again: a new cause, once
+    again = check_and_dispatch(session, SETTINGS, NOW + timedelta(hours=3), channels={})
+    assert again.raised["stock_out"] == 1
+    assert (
+        "stock_out" not in check_and_dispatch(session, SETTINGS, NOW + timedelta(hours=4), channels={}).raised
+    )
+    assert stock_out_rows() == [
+        "stock_out:offer:555:spec:a",
+        "stock_out:offer:555:spec:a#cleared@20260310T140000",
+    ]
