@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
@@ -29,12 +29,24 @@ from kuajing.aftersales.tables import ClaimEvidenceRow, ClaimTransitionRow, Retu
 from kuajing.kit.errors import KuajingError, NotFound, ValidationFailed
 from kuajing.kit.money import Money
 from kuajing.marketplaces.alibaba1688.inputs import RefundRequest
+from kuajing.marketplaces.alibaba1688.models import BuyerOrder
 
 DEFAULT_MAX_EVIDENCE_BYTES = 200 * 1024 * 1024  # an unboxing video
 
 
 class RefundPort(Protocol):
     def create_refund(self, request: RefundRequest) -> str: ...
+
+
+@runtime_checkable
+class OrderReader(Protocol):
+    """A refund port that can also read the 1688 order (``Alibaba1688Client`` can)."""
+
+    def buyer_view(self, order_id: str) -> BuyerOrder: ...
+
+
+# baseInfo.refundStatus values that mean no refund is under way or paid on the order.
+NO_REFUND_UNDER_WAY = frozenset({"", "refundclose", "refundclosed"})
 
 
 class ClaimNeedsSupplier(KuajingError):
@@ -163,11 +175,19 @@ def submit_claim(
     session: Session, claim_id: int, refunds: RefundPort, *, reason_id: str, entry_ids: list[str],
     goods_status: str, who: str, now: datetime,
 ) -> SupplierClaimRow:  # fmt: skip
-    """Request the 1688 refund (when the claim has a 1688 order) and mark the claim submitted."""
+    """Request the 1688 refund (when the claim has a 1688 order) and mark the claim submitted.
+
+    A retry must not open a second refund: a request that timed out may have been written. When
+    the port can read the 1688 order, a refund already under way or paid on it (``refundStatus``)
+    is taken as this claim's; the claim is marked submitted without asking again, its refund id
+    unknown (1688's order view does not give it; the description names the claim)."""
     claim = _claim(session, claim_id)
     Claim(claim.credit_guarantee, ClaimState(claim.state)).move(ClaimState.SUBMITTED, at=now, why="", who=who)
     why = "submitted without a 1688 order id"
-    if claim.alibaba_order_id:
+    under_way = _refund_under_way(refunds, claim.alibaba_order_id)
+    if under_way is not None:
+        why = f"1688 already has a refund on the order ({under_way}): an earlier request went through"
+    elif claim.alibaba_order_id:
         request = RefundRequest(
             order_id=claim.alibaba_order_id, order_entry_ids=entry_ids,
             apply_payment=Money.of(claim.amount, "CNY"),
@@ -178,6 +198,13 @@ def submit_claim(
         why = f"1688 refund {claim.refund_id} requested"
     _move(session, claim, ClaimState.SUBMITTED, why=why, who=who, now=now)
     return claim
+
+
+def _refund_under_way(refunds: RefundPort, alibaba_order_id: str | None) -> str | None:
+    if not alibaba_order_id or not isinstance(refunds, OrderReader):
+        return None
+    status = refunds.buyer_view(alibaba_order_id).base_info.refund_status
+    return None if status is None or status.lower() in NO_REFUND_UNDER_WAY else status
 
 
 def settle_claim(

@@ -145,6 +145,29 @@ def build_router(world: World, tokens: TokenBook) -> APIRouter:
         ]
         return {"total": len(purchases), "purchases": [_purchase_summary(p) for p in purchases]}
 
+    @router.get("/refunds")
+    async def list_refunds(order_id: int | None = None) -> dict[str, Any]:
+        """Every refund the buyer account opened (amounts in fen, entry ids, status): the truth."""
+        refunds = [r for r in world.buyer.refunds.values() if order_id is None or r.order_id == order_id]
+        return {
+            "total": len(refunds),
+            "refunds": [
+                {
+                    "refundId": r.refund_id,
+                    "orderId": str(r.order_id),
+                    "orderEntryIds": list(r.entry_ids),
+                    "applyPaymentFen": r.apply_payment_fen,
+                    "applyCarriageFen": r.apply_carriage_fen,
+                    "reasonId": r.reason.id,
+                    "goodsStatus": r.goods_status,
+                    "status": r.status,
+                    "description": r.description,
+                    "vouchers": list(r.vouchers),
+                }
+                for r in refunds
+            ],
+        }
+
     @router.post("/purchases/{order_id}/dispatch")
     async def dispatch_now(order_id: int) -> dict[str, Any]:
         try:
