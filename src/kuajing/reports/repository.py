@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuajing.compliance.opinion_repository import latest_hs6_by_offer
 from kuajing.orders.tables import AeOrderLineRow, AeOrderRow
 from kuajing.purchasing.tables import PurchaseOrderRow
 from kuajing.reports.model import OrderFacts, OrderLine
@@ -79,8 +80,10 @@ class ReportRepository:
         }
         suppliers = dict(self.session.execute(select(SupplierRow.member_id, SupplierRow.name)).all())
         stores = self.stores()
+        official = latest_hs6_by_offer(self.session, list(offer_ids))  # 预归类意见 over the stated code
         return [
-            _facts(order, lines[order.id], purchases[order.id], offers, suppliers, stores) for order in orders
+            _facts(order, lines[order.id], purchases[order.id], offers, suppliers, stores, official)
+            for order in orders
         ]
 
 
@@ -102,6 +105,7 @@ def _facts(
     offers: dict[int, SourcedOfferRow],
     suppliers: dict[str, str],
     stores: dict[int, str],
+    official: dict[int, str] | None = None,
 ) -> OrderFacts:
     weight = 0
     weight_known = bool(lines)
@@ -113,8 +117,9 @@ def _facts(
             weight_known = False
             continue
         weight += offer.weight_g * (line.buy_quantity or line.quantity)
-        if offer.hs_code and offer.hs_code not in hs_codes:
-            hs_codes.append(offer.hs_code)
+        code = (official or {}).get(offer.offer_id) or offer.hs_code  # EU: €3 per distinct HS6
+        if code and code not in hs_codes:
+            hs_codes.append(code)
         category = category or offer.category
     purchase_supplier = purchases[0].supplier_member_id if purchases else None
     service = next((p.ae_service_name for p in purchases if p.ae_service_name), None)

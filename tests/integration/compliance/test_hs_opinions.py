@@ -26,10 +26,12 @@ from kuajing.fulfilment.warehouse import create_warehouse_order_for
 from kuajing.jobs import run_pass
 from kuajing.kit.errors import NotFound, ValidationFailed
 from kuajing.logistics.catalog import shipped_catalog
+from kuajing.logistics.taxes import distinct_hs6
 from kuajing.marketplaces.aliexpress import WarehouseOrderRequest
 from kuajing.marketplaces.aliexpress.models import WarehouseOrderResult
 from kuajing.orders.tables import AeOrderLineRow, AeOrderRow
 from kuajing.purchasing.tables import PurchaseOrderRow
+from kuajing.reports.repository import ReportFilter, ReportRepository
 from kuajing.sandbox.server import SandboxServer
 from kuajing.sourcing.selection_service import rescreen_stale, screen_offers
 from kuajing.sourcing.selection_tables import SelectionFigureRow
@@ -335,3 +337,61 @@ def test_warehouse_order_declares_the_official_code_of_each_line(
     declared = {product.child_order_id: product.hs_code for product in sent[0].declared_products}
     assert declared == expected
     assert all(product.to_wire()["hs_code"] for product in sent[0].declared_products)
+
+
+def test_profit_estimate_counts_the_eu_duty_per_distinct_official_hs6(
+    session: Session, tmp_path: Path
+) -> None:
+    session.add(
+        AliExpressStore(
+            name="店铺一",
+            seller_id="s",
+            base_url="http://127.0.0.1:1",
+            app_key="k",
+            app_secret="s",
+            access_token="t",
+            access_token_expires_at=None,
+            refresh_token_expires_at=None,
+            buyer_account_id=None,
+            last_synced_at=None,
+            created_at=NOW,
+        )
+    )
+    session.flush()
+    order = AeOrderRow(
+        store_id=1,
+        ae_order_id=7001,
+        ae_status="FINISH",
+        state="fulfilled",
+        country="DE",
+        pay_amount=Decimal("30"),
+        currency="USD",
+        created_at=NOW,
+        paid_at=NOW,
+        synced_at=NOW,
+    )
+    session.add(order)
+    session.flush()
+    for index, offer_id in enumerate((CASE_OFFER, MUG_OFFER)):
+        session.add(
+            AeOrderLineRow(
+                order_id=order.id,
+                child_id=70010 + index,
+                product_id=1005000 + index,
+                quantity=1,
+                unit_price=Decimal("15"),
+                currency="USD",
+                state="purchased",
+                offer_id=offer_id,
+            )
+        )
+    session.commit()
+    (before,) = ReportRepository(session).paid_orders(ReportFilter())
+    assert before.hs_codes == ("691200",)  # the phone case states no code
+
+    _record(session, tmp_path, hs6="392690", national_code=None, document=None)
+    _record(session, tmp_path, offer_id=MUG_OFFER, hs6="691110", national_code=None, document=None)
+    session.commit()
+    (after,) = ReportRepository(session).paid_orders(ReportFilter())
+    assert after.hs_codes == ("392690", "691110")  # the mug's opinion replaces its stated 691200
+    assert len(distinct_hs6(after.hs_codes)) == 2  # two €3 duties in this parcel from 2026-07-01
