@@ -118,6 +118,7 @@ class Vocabulary:
     material_keys: frozenset[str]
     material_key_contains: tuple[str, ...]
     material_key_excludes: tuple[str, ...]
+    secondary_key_contains: tuple[str, ...]
     yes_values: frozenset[str]
     no_values: frozenset[str]
     matchers: tuple[_Matcher, ...] = field(repr=False)
@@ -135,6 +136,10 @@ class Vocabulary:
                 seen.add(item)
                 todo.extend(self.entries[item].broader)
         return frozenset(seen)
+
+    def is_secondary_key(self, key: str) -> bool:
+        """里料材质, 填充物, "Lining Material", "Sole Material": a material, not the main one."""
+        return any(word in fold(key) for word in self.secondary_key_contains)
 
     def is_material_key(self, key: str) -> bool:
         name = fold(key).strip()
@@ -212,6 +217,7 @@ def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
         material_keys=frozenset(fold(k) for k in keys["material"]),
         material_key_contains=tuple(fold(k) for k in keys["material_contains"]),
         material_key_excludes=tuple(fold(k) for k in keys["material_excludes"]),
+        secondary_key_contains=tuple(fold(k) for k in keys["secondary_contains"]),
         yes_values=frozenset(fold(v) for v in keys["yes_values"]),
         no_values=frozenset(fold(v) for v in keys["no_values"]),
         matchers=tuple(matchers),

@@ -352,5 +352,10 @@ def check_text(
     conflicts = _material_conflicts(sources, truth_source, truth) + _title_vs_attribute(sources)
     if offer is not None:
         conflicts += _function_conflicts(sources, offer)
-    title, attributes = propose(listing, found, conflicts, truth, vocab)
+    main = truth
+    if truth_source == "offer_attributes":
+        terms = found["offer_attributes"].materials
+        main = tuple(dict.fromkeys(t.canonical for t in terms if not vocab.is_secondary_key(t.field)))
+        main = main or truth
+    title, attributes = propose(listing, found, conflicts, truth, vocab, main)
     return TextCheck(found, tuple(conflicts), title, attributes, truth_source, truth)

@@ -66,8 +66,17 @@ def _append(text: str, words: str) -> str:
     return f"{text} {words}".strip()
 
 
-def rewrite_materials(text: str, terms: Sequence[Term], reference: Sequence[str], vocab: Vocabulary) -> str:
-    """``text`` with the materials ``reference`` does not support replaced or dropped."""
+def rewrite_materials(
+    text: str,
+    terms: Sequence[Term],
+    reference: Sequence[str],
+    vocab: Vocabulary,
+    names: Sequence[str] = (),
+) -> str:
+    """``text`` with the materials ``reference`` does not support replaced by ``names`` (the
+    reference's main materials) once per language, or dropped when ``text`` also names a
+    supported one."""
+    names = tuple(names) or tuple(reference)
     said = [t for t in terms if t.kind == "material" and not t.negated]
     bad = [t for t in said if not any(consistent(t.canonical, r, vocab) for r in reference)]
     denied = [
@@ -79,16 +88,19 @@ def rewrite_materials(text: str, terms: Sequence[Term], reference: Sequence[str]
         return text
     keep_any = len(bad) < len(said)
     edits: list[tuple[int, int, str]] = []
-    for n, term in enumerate(sorted(bad, key=lambda t: t.start)):
-        if n == 0 and not keep_any:
-            edits.append((term.start, term.end, _name(reference, vocab, _is_zh(term.matched), term.matched)))
-        else:
+    written: set[str] = set()
+    for term in sorted(bad, key=lambda t: t.start):
+        name = _name(names, vocab, _is_zh(term.matched), term.matched)
+        if keep_any or name.lower() in written:
             edits.append((*_removal(text, term.start, term.end), ""))
+        else:
+            edits.append((term.start, term.end, name))
+            written.add(name.lower())
     for term in denied:
         edits.append((term.negation_start if term.negation_start is not None else term.start, term.end, ""))
     out = _apply(text, edits)
     if not said:
-        out = _append(out, _name(reference, vocab, _is_zh(text)))
+        out = _append(out, _name(names, vocab, _is_zh(text), like="Title"))
     return out
 
 
@@ -126,21 +138,30 @@ def propose(
     conflicts: Sequence[Conflict],
     truth: Sequence[str],
     vocab: Vocabulary,
+    main: Sequence[str] = (),
 ) -> tuple[str, dict[str, str]]:
-    """(title, attributes) as they should read; unchanged when nothing conflicts."""
+    """(title, attributes) as they should read; unchanged when nothing conflicts. ``truth`` is
+    every material of the offer, ``main`` the ones to write (not the lining or the filling)."""
     title_found = found["listing_title"]
-    reference = tuple(truth)
+    reference, main = tuple(truth), tuple(main) or tuple(truth)
     if not reference and any(c.kind == "title_vs_attribute" for c in conflicts):
-        reference = found["listing_attributes"].material_ids()
+        reference = main = found["listing_attributes"].material_ids()
     title = listing.title
-    if reference and any(c.kind in _MATERIAL_KINDS for c in conflicts):
-        title = rewrite_materials(title, title_found.materials + title_found.negated, reference, vocab)
+    material_conflict = any(c.kind in _MATERIAL_KINDS for c in conflicts)
+    if reference and material_conflict:
+        terms = title_found.materials + title_found.negated
+        title = rewrite_materials(title, terms, reference, vocab, main)
     title, added = _function_edits(title, title_found, conflicts, vocab)
-    return title, _propose_attributes(listing, truth, added, vocab)
+    truth = tuple(truth) if material_conflict else ()
+    return title, _propose_attributes(listing, truth, main, added, vocab)
 
 
 def _propose_attributes(
-    listing: ProductText, truth: Sequence[str], added: Sequence[str], vocab: Vocabulary
+    listing: ProductText,
+    truth: Sequence[str],
+    main: Sequence[str],
+    added: Sequence[str],
+    vocab: Vocabulary,
 ) -> dict[str, str]:
     zh = _is_zh(listing.title + "".join(listing.attributes)) or not listing.title
     attributes = dict(listing.attributes)
@@ -150,11 +171,12 @@ def _propose_attributes(
             continue
         terms = extract(value, field=key, vocab=vocab)
         if truth:
-            attributes[key] = rewrite_materials(value, terms, truth, vocab)
+            names = () if vocab.is_secondary_key(key) else main
+            attributes[key] = rewrite_materials(value, terms, truth, vocab, names)
         has_material = has_material or any(t.kind == "material" for t in terms)
     if truth and not has_material:
         key = next((k for k in listing.attributes if vocab.is_material_key(k)), "材质" if zh else "Material")
-        attributes[key] = _name(truth, vocab, zh)
+        attributes[key] = _name(main, vocab, zh)
     for function in added:
         entry = vocab.entry(function)
         if not entry.attribute_zh:

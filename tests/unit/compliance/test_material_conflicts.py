@@ -363,6 +363,36 @@ def test_there_are_at_least_forty_triples_in_both_languages() -> None:
             {"是否带磁": "是"},
         ),
         (
+            ProductText("不锈钢项链 女 Stainless Steel Necklace"),
+            ProductText("项链", {"材质": "锌合金"}),
+            "锌合金项链 女 Zinc Alloy Necklace",
+            {"材质": "锌合金"},
+        ),
+        (
+            ProductText("硅胶 Silicone 手机壳 硅胶"),
+            ProductText("", {"材质": "PVC"}),
+            "PVC 手机壳",
+            {"材质": "PVC"},
+        ),
+        (
+            ProductText("Crossbody Bag Genuine Leather"),
+            ProductText("斜挎包", {"材质": "PU皮", "里料材质": "涤纶"}),
+            "Crossbody Bag PU Leather",
+            {"Material": "PU leather"},
+        ),
+        (
+            ProductText("Winter Jacket", {"Shell Material": "Nylon", "Lining Material": "Polyester"}),
+            ProductText("", {"面料": "涤纶", "里料": "涤纶", "填充物": "棉"}),
+            "Winter Jacket Polyester",
+            {"Shell Material": "Polyester", "Lining Material": "Polyester"},
+        ),
+        (
+            ProductText("Kids Silicone Bib BPA Free"),
+            ProductText("硅胶围兜", {"材质": "食品级硅胶"}),
+            "Kids Silicone Bib BPA Free",
+            {},
+        ),
+        (
             ProductText("Stainless Steel Tumbler", {"Material": "304 Stainless Steel"}),
             ProductText("", {"材质": "304不锈钢"}),
             "Stainless Steel Tumbler",
