@@ -35,6 +35,11 @@ _EN_NEGATION_BEFORE = re.compile(
     r"(?:(?:any|built[\s\-]?in|internal|inner|added|real|genuine|harmful)[\s\-]+)?$"
     r"|\bnon[\s\-]?$"
 )
+# 不含BPA和PVC, "free of BPA and PVC": the denial covers a short list joined by 和 / and.
+_LIST_NEGATION_BEFORE = re.compile(
+    r"(?:不含有?|不包含|不带有?|没有)(?:[0-9a-z\u4e00-\u9fff]{1,6}?(?:和|及|、|与|或))+$"
+    r"|\b(?:without|free\s+(?:of|from))\s+(?:[0-9a-z\-]+\s*(?:\band\b|\bor\b|&|/)\s*){1,3}$"
+)
 _NEGATION_AFTER = re.compile(
     r"^(?:[\s\-]?free\b|[\s\-(]*(?:not\s+included|excluded|not\s+required|not\s+needed)\b"
     r"|(?:不含|不包含|除外|另购|需另购|自备))"
@@ -250,7 +255,7 @@ def _select(text: str, vocab: Vocabulary) -> list[tuple[int, int, str | None]]:
 
 def _negation_start(folded: str, start: int, end: int) -> int | None:
     before = folded[:start]
-    for pattern in (_ZH_NEGATION_BEFORE, _EN_NEGATION_BEFORE):
+    for pattern in (_ZH_NEGATION_BEFORE, _EN_NEGATION_BEFORE, _LIST_NEGATION_BEFORE):
         cue = pattern.search(before)
         if cue:
             return cue.start()

@@ -111,6 +111,11 @@ def test_pc_is_polycarbonate_next_to_a_quantity() -> None:
         ("非真皮 PU皮钱包", ["genuine_leather"], ["pu_leather"]),
         ("free of PVC, TPU case", ["pvc"], ["tpu"]),
         ("无磁硅胶", ["magnetic"], ["silicone"]),  # the denial stops at the next word
+        ("Free of BPA and PVC", ["pvc"], []),
+        ("不含BPA和PVC 硅胶", ["pvc"], ["silicone"]),
+        ("Free of BPA and Phthalates Silicone Teether", [], ["silicone"]),
+        ("Bag without zipper, PU leather", [], ["pu_leather"]),  # a comma ends the denial
+        ("不含电池的硅胶外壳", ["battery"], ["silicone"]),
     ],
 )
 def test_negations_deny_a_material_or_function(text: str, negated: list[str], asserted: list[str]) -> None:
