@@ -16,7 +16,9 @@ reports every ``Conflict``:
 
 Vague words are not wrong: 塑料 covers PC, 金属 covers 锌合金, and an offer that only says 皮革
 does not contradict a listing that says PU皮革; but a listing calling PU leather 皮革 / "leather"
-is a mismatch. It then proposes the title and attributes with the real material, in the language
+is a mismatch. Severity: "error" when the words fall in another HS family (silicone rubber vs
+PVC plastics, leather vs PU) or deny a battery / magnets; "warning" within a family or on the
+offer title's word alone. It then proposes the title and attributes with the real material, in the language
 of the words it replaces (``truth_proposal.py``).
 """
 
