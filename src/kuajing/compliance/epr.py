@@ -67,6 +67,7 @@ class CheckStatus(StrEnum):
 
 
 _RANK = {CheckStatus.OK: 0, CheckStatus.WARNING: 1, CheckStatus.BLOCKING: 2}
+STATUS_ORDER = (CheckStatus.BLOCKING, CheckStatus.WARNING, CheckStatus.OK)  # worst first
 
 
 def worst(statuses: Iterable[CheckStatus]) -> CheckStatus:

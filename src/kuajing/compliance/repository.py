@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kuajing.compliance.tables import EprRegistrationRow, ListingCheckRow, ListingRow, QcDocumentRow
 from kuajing.orders.tables import AeOrderLineRow, AeOrderRow
+from kuajing.sourcing.tables import OfferSnapshotRow, SourcedOfferRow
 
 
 @dataclass(frozen=True)
@@ -164,3 +165,15 @@ def qc_documents(session: Session) -> list[QcDocumentRow]:
 
 def qc_document(session: Session, document_id: int) -> QcDocumentRow | None:
     return session.get(QcDocumentRow, document_id)
+
+
+# --- the mapped 1688 offer (for material truth on the listing page) --------------------------------------
+
+
+def offer_text(session: Session, offer_id: int) -> tuple[str, dict[str, str]] | None:
+    """The 1688 offer's title and attributes: from the sourcing workbench, else the last snapshot."""
+    offer = session.scalars(select(SourcedOfferRow).where(SourcedOfferRow.offer_id == offer_id)).first()
+    if offer is not None:
+        return offer.title, {str(k): str(v) for k, v in (offer.attributes or {}).items()}
+    snapshot = session.get(OfferSnapshotRow, offer_id)
+    return (snapshot.subject, {}) if snapshot is not None else None

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kuajing.compliance import repository as repo
+from kuajing.compliance.epr import STREAM_ZH, RuleBook
 from kuajing.compliance.qc_service import QcStatus
 from kuajing.compliance.tables import EprRegistrationRow, ListingCheckRow, ListingRow
 
@@ -93,3 +94,21 @@ def qc_to_dict(status: QcStatus) -> dict[str, Any]:
 
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def rules_to_dicts(book: RuleBook) -> list[dict[str, Any]]:
+    return [
+        {
+            "country": rule.country,
+            "stream": rule.stream.value,
+            "stream_zh": STREAM_ZH[rule.stream],
+            "registry": rule.registry,
+            "required_from": rule.required_from.isoformat(),
+            "delisting_from": _day(book.delisting_from.get(rule.country)),
+            "format": rule.number_format.pattern,
+            "strict": rule.number_format.strict,
+            "example": rule.number_format.example,
+            "source": rule.source,
+        }
+        for rule in sorted(book.rules, key=lambda r: (r.country, r.stream.value))
+    ]

@@ -881,3 +881,8 @@ MESSAGES.update(
         "compliance_hs.pack": {"zh-CN": "下载预归类申请资料 (PDF)", "en": "Download the pack (PDF)"},
     }
 )
+
+# --- 合规: EPR numbers, listing checks, QC reports (texts in compliance/messages.py) ---
+from kuajing.compliance.messages import COMPLIANCE_MESSAGES  # noqa: E402
+
+MESSAGES.update(COMPLIANCE_MESSAGES)

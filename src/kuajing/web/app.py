@@ -120,4 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from kuajing.compliance import pack_routes as compliance_pack_routes
 
     app.include_router(compliance_pack_routes.router)
+    from kuajing.compliance import routes as compliance_routes
+
+    app.include_router(compliance_routes.router)
     return app
