@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuajing.compliance.opinion_tables import HsOpinionRow
+from kuajing.compliance.tables import ListingRow
 from kuajing.orders.tables import AeOrderLineRow
 from kuajing.sourcing.tables import OfferSnapshotRow, SourcedOfferRow, SourcedSpecRow, SupplierRow
 
@@ -108,6 +109,12 @@ def listing_lines(session: Session, product_id: int, limit: int = 50) -> list[Ae
     )
 
 
+def listings_for(session: Session, kind: str, subject_id: int) -> list[ListingRow]:
+    """The compliance listings an opinion speaks for: the listing itself, or those mapped to the offer."""
+    column = ListingRow.product_id if kind == LISTING else ListingRow.offer_id
+    return list(session.scalars(select(ListingRow).where(column == subject_id).order_by(ListingRow.id)))
+
+
 def offers_page(session: Session, limit: int = 200) -> list[SourcedOfferRow]:
     """The workbench's offers, latest changed first (the HS page lists them)."""
     return list(
@@ -142,6 +149,7 @@ __all__ = [
     "latest_opinion",
     "listed_products",
     "listing_lines",
+    "listings_for",
     "offer_snapshot",
     "offers_page",
     "opinion",

@@ -26,6 +26,7 @@ from kuajing.compliance.hs_service import HsCodeUnknown, record_confirmation, su
 from kuajing.compliance.materials import display, materials_and_functions, vocabulary
 from kuajing.compliance.opinion_tables import HsOpinionRow
 from kuajing.compliance.pack import PreclassificationRequest, ProposedCode
+from kuajing.compliance.service import set_listing_hs6
 from kuajing.kit.errors import NotFound, ValidationFailed
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -78,15 +79,17 @@ def subject_of(offer_id: int | None, product_id: int | None) -> tuple[str, int]:
 def product_facts(
     session: Session, *, offer_id: int | None = None, product_id: int | None = None
 ) -> ProductFacts:
-    """The listing's name and price from its latest order line; title, attributes, specs, weight and
-    size from the 1688 offer (given, or the one the listing's lines are mapped to)."""
+    """The listing's name and price from its compliance listing or latest order line; title,
+    attributes, specs, weight and size from the 1688 offer (given, or the one the listing maps to)."""
     kind, subject_id = subject_of(offer_id, product_id)
     lines = repo.listing_lines(session, subject_id) if kind == repo.LISTING else []
+    listing = next(iter(repo.listings_for(session, kind, subject_id)), None) if kind == repo.LISTING else None
     if kind == repo.LISTING:
         offer_id = next((line.offer_id for line in lines if line.offer_id is not None), None)
+        offer_id = offer_id if offer_id is not None else (listing.offer_id if listing else None)
     sourced = repo.sourced_offer(session, offer_id) if offer_id is not None else None
     snapshot = repo.offer_snapshot(session, offer_id) if offer_id is not None and sourced is None else None
-    if not lines and sourced is None and snapshot is None:
+    if not lines and listing is None and sourced is None and snapshot is None:
         what, what_zh = (
             ("1688 offer", "1688 货源") if kind == repo.OFFER else ("AliExpress product", "速卖通商品")
         )
@@ -96,6 +99,7 @@ def product_facts(
     if offer_id is not None and (sourced or snapshot):
         links.append(OFFER_PAGE.format(offer_id))
     line_name = next((line.product_name for line in lines if line.product_name), None)
+    line_name = listing.title if listing is not None else line_name
     subject = f"1688 货源 offer {subject_id}" if kind == repo.OFFER else f"速卖通商品 product {subject_id}"
     if sourced is not None:
         offer, _ = sourced
@@ -120,6 +124,11 @@ def product_facts(
         ]
         return ProductFacts(subject, snapshot.subject, line_name, None, {}, specs, None, None,
                             min(prices, default=None), "CNY", None, None, tuple(links))  # fmt: skip
+    if listing is not None:
+        attributes = {str(k): str(v) for k, v in (listing.attributes or {}).items()}
+        price = lines[0].unit_price if lines else None
+        return ProductFacts(subject, listing.title, listing.title, listing.category_name or None, attributes,
+                            (), None, None, price, "USD", None, None, tuple(links))  # fmt: skip
     line = lines[0]
     return ProductFacts(subject, line_name or f"product {subject_id}", line_name, None, {}, (), None, None,
                         line.unit_price, line.currency, None, None, tuple(links))  # fmt: skip
@@ -234,6 +243,9 @@ def record_opinion(
         sourced = repo.sourced_offer(session, subject_id)
         if sourced is not None:
             sourced[0].updated_at = now  # selection re-screens it with the official code
+    for listing in repo.listings_for(session, kind, subject_id):  # the compliance listing's HS code
+        code = official_hs6(session, offer_id=listing.offer_id, product_id=listing.product_id)
+        set_listing_hs6(session, listing.id, code)
     session.flush()
     return row
 

@@ -18,6 +18,7 @@ from kuajing.compliance import opinion_service as service
 from kuajing.compliance.hs_service import HsCodeUnknown
 from kuajing.compliance.hs_tables import HsConfirmationRow
 from kuajing.compliance.pack import build_pack_pdf
+from kuajing.compliance.tables import ListingRow
 from kuajing.config import Settings
 from kuajing.db import migrate
 from kuajing.db.engine import make_engine, make_session_factory
@@ -395,3 +396,46 @@ def test_profit_estimate_counts_the_eu_duty_per_distinct_official_hs6(
     (after,) = ReportRepository(session).paid_orders(ReportFilter())
     assert after.hs_codes == ("392690", "691110")  # the mug's opinion replaces its stated 691200
     assert len(distinct_hs6(after.hs_codes)) == 2  # two €3 duties in this parcel from 2026-07-01
+
+
+def test_opinion_writes_the_compliance_listing_hs6_and_the_listing_pack_reads_both_sides(
+    session: Session, tmp_path: Path
+) -> None:
+    listing = ListingRow(
+        product_id=1005007,
+        title="Silicone case for iPhone 15",
+        attributes={"Material": "Silicone"},
+        markets=["DE"],
+        offer_id=CASE_OFFER,
+        source="manual",
+        content_hash="x",
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(listing)
+    session.flush()
+    _record(session, tmp_path, hs6="392690", national_code=None, document=None)  # on the 1688 offer
+    assert listing.hs6 == "392690"
+    _record(
+        session,
+        tmp_path,
+        offer_id=None,
+        product_id=1005007,
+        hs6="420232",
+        national_code=None,
+        document=None,
+        opinion_date=date(2026, 6, 28),
+    )
+    assert listing.hs6 == "420232"  # the listing's own, later opinion
+    assert service.official_hs6(session, product_id=1005007) == "420232"
+    assert service.official_hs6(session, offer_id=CASE_OFFER) == "392690"
+
+    pack = service.pack_request_for(session, product_id=1005007, applicant="义乌示例贸易", on=NOW.date())
+    assert (
+        pack.title_zh == "适用iPhone15手机壳 硅胶防摔保护套"
+        and pack.title_en == "Silicone case for iPhone 15"
+    )
+    assert pack.image_links[:2] == (
+        "https://www.aliexpress.com/item/1005007.html",
+        f"https://detail.1688.com/offer/{CASE_OFFER}.html",
+    )
