@@ -2,7 +2,7 @@
 EPR / QC checks), through the same use cases as the /compliance pages.
 
 epr add --country DE --stream packaging --number DE1234567890123 / list [--json] / remove ID;
-listings sync (from AliExpress: every product seen on an order) / import FILE / add / check
+listings sync (from AliExpress: every product seen on an order) / import FILE / add / recheck [--all] / check
 [--market DE] [--status blocking] [--all] [--json] (re-checks stale listings first: changed ones
 and those checked under other rules). Each command is one unit of work; a refused input is a
 ``KuajingError`` printed as `kuajing` prints them (exit 1).
@@ -204,6 +204,15 @@ def add_listing(
         )
         row = work(lambda s: service.upsert_listing(s, item, source="manual", now=now, today=today)[0].id)
         typer.echo(f"商品 listing {row} saved and checked")
+
+
+@listings_app.command("recheck", help="Re-check stale listings (changed, or checked under other rules).")
+def recheck(everything: bool = typer.Option(False, "--all", help="Re-check every listing.")) -> None:
+    with errors():
+        now, today = now_and_today()
+        report = work(lambda s: service.recheck_stale(s, now=now, today=today, everything=everything))
+        counts = ", ".join(f"{status} {count}" for status, count in report.counts.items())
+        typer.echo(f"重新检查 rechecked {report.listings} listings: {counts}")
 
 
 @listings_app.command("check", help="Re-check stale listings, then list the checks (worst first).")

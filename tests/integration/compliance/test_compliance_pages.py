@@ -163,3 +163,57 @@ def test_listing_detail_edits_markets_and_the_json_api_shows_it(client: TestClie
         r["country"] == "DE" and r["stream"] == "batteries" for r in rules["rules"]
     )
     assert client.get("/api/compliance/listings/999").status_code == 404
+
+
+def test_listing_detail_shows_material_conflicts_with_the_mapped_1688_offer(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from kuajing.compliance import truth
+    from kuajing.sourcing.tables import OfferSnapshotRow
+
+    seen: list[tuple[str, str]] = []
+
+    def fake_check_text(listing: truth.ProductText, offer: truth.ProductText | None = None, **_: Any) -> Any:
+        assert offer is not None
+        seen.append((listing.title, offer.title))
+        conflict = truth.Conflict(
+            "material",
+            "真皮",
+            "PU",
+            (),
+            "error",
+            message_zh="标题写真皮,货源是 PU",
+            message_en="title says leather, offer PU",
+        )
+        return truth.TextCheck({}, (conflict,), listing.title, {})
+
+    monkeypatch.setattr(truth, "check_text", fake_check_text)
+    _add(client, 3, "Genuine leather wallet", "DE")
+    page = html.unescape(client.get("/compliance/listings/1", params={"lang": "en"}).text)
+    assert "No 1688 offer known" in page and seen == []  # no offer mapped: nothing compared
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        session.add(
+            OfferSnapshotRow(
+                offer_id=777,
+                subject="PU皮钱包",
+                status="published",
+                supplier_member_id="m",
+                trust_pass=True,
+                super_factory=False,
+                dropship=True,
+                specs={},
+                fetched_at=datetime(2026, 12, 1, tzinfo=UTC),
+            )
+        )
+        session.commit()
+    _post(
+        client,
+        "/compliance/listings",
+        data={"product_id": "3", "title": "Genuine leather wallet", "offer_id": "777"},
+    )
+    page = html.unescape(client.get("/compliance/listings/1", params={"lang": "en"}).text)
+    assert seen == [("Genuine leather wallet", "PU皮钱包")]
+    assert "title says leather, offer PU" in page
+    assert client.get("/api/compliance/listings/1").json()["conflicts"][0]["severity"] == "error"

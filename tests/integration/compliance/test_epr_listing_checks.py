@@ -215,3 +215,13 @@ def test_import_file_with_a_bad_row_writes_nothing_and_names_file_row_and_column
         earbuds is not None and earbuds.markets == ["DE", "FR"] and earbuds.attributes == {"电池": "锂电池"}
     )
     assert _status(session, earbuds.id, "FR") == "blocking"
+
+
+def test_alert_pass_raises_one_epr_blocking_alert_and_not_again(session: Session) -> None:
+    from kuajing.config import Settings
+    from kuajing.notify.run import evaluate_rules
+
+    service.upsert_listing(session, CASE, source="manual", now=NOW, today=TODAY)
+    settings = Settings(database_url="sqlite://")
+    assert evaluate_rules(session, settings, NOW).get("epr_blocking") == 1
+    assert "epr_blocking" not in evaluate_rules(session, settings, NOW + timedelta(hours=1))

@@ -115,6 +115,10 @@ def test_listings_sync_and_check_from_the_command_line(
         rows = json.loads(runner.invoke(app, ["listings", "check", "--market", "DE", "--json"]).output)
         # packaging is registered now: what still blocks is an electrical or battery stream, never packaging
         assert all(reason["stream"] != "packaging" for row in rows for reason in row["reasons"])
+        rechecked = runner.invoke(app, ["listings", "recheck"])
+        assert rechecked.exit_code == 0 and "rechecked 0 listings" in rechecked.output  # nothing stale
+        rechecked = runner.invoke(app, ["listings", "recheck", "--all"])
+        assert rechecked.exit_code == 0 and "rechecked 0 listings" not in rechecked.output
         listed = runner.invoke(app, ["epr", "list", "--json"])
         assert json.loads(listed.output)[0]["number"] == "DE1234567890123"
     finally:
