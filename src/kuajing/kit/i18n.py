@@ -749,10 +749,23 @@ MESSAGES.update(
         },
         "reports.claims": {"zh-CN": "售后与索赔趋势", "en": "After-sales and claim trends"},
         "reports.claims_none": {
-            "zh-CN": "售后尚未记录:售后模块上线后在此显示退货与供应商索赔趋势。",
-            "en": "After-sales not recorded yet: return and supplier-claim trends appear here once "
-            "the after-sales module records them.",
+            "zh-CN": "最近 12 周没有已判定原因的售后单。",
+            "en": "No classified returns in the last 12 weeks.",
         },
+        "reports.claims_note": {
+            "zh-CN": "按售后单创建所在周统计(人民币):退给买家的金额、向供应商索赔的金额及实际收回(含信用保障先行赔付)。",
+            "en": "Per week the return was opened (CNY): refunded to buyers, claimed from suppliers, and "
+            "recovered (信用保障 advance compensation included).",
+        },
+        "reports.aftersales": {"zh-CN": "售后净额", "en": "After-sales"},
+        "reports.trends_xlsx": {"zh-CN": "下载趋势 xlsx", "en": "Download trends xlsx"},
+        "reports.week": {"zh-CN": "周(周一)", "en": "Week (Mon)"},
+        "reports.returns": {"zh-CN": "售后单", "en": "Returns"},
+        "reports.supplier_liable": {"zh-CN": "供应商责任", "en": "Supplier liable"},
+        "reports.refunded": {"zh-CN": "退款", "en": "Refunded"},
+        "reports.claimed": {"zh-CN": "索赔", "en": "Claimed"},
+        "reports.recovered": {"zh-CN": "收回", "en": "Recovered"},
+        "reports.recovery_rate": {"zh-CN": "收回率", "en": "Recovery rate"},
     }
 )
 

@@ -2,7 +2,8 @@
 style of ``logistics/chart.py`` and ``sourcing/supplier_charts.py``:
 
 - ``profit_bars``: profit per group as horizontal bars (losses in red, left of the zero line);
-- ``on_time_line``: on-time dispatch % per week as a line with a dot per week.
+- ``on_time_line``: on-time dispatch % per week as a line with a dot per week;
+- ``claim_bars``: per week, refunded to buyers / claimed from suppliers / recovered, side by side.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
-from kuajing.reports.model import ProfitGroup, WeekOnTime
+from kuajing.reports.model import ProfitGroup, WeekClaims, WeekOnTime
 
 _PIXEL = Decimal("0.1")
 WIDTH = 640
@@ -88,5 +89,46 @@ def on_time_line(weeks: Sequence[WeekOnTime], *, title: str) -> str:
             f"{week.week.strftime('%m-%d')}</text>"
         )
     parts.insert(2, f'<polyline fill="none" stroke="#1565c0" stroke-width="2" points="{" ".join(points)}"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+CLAIM_SERIES = (("refunded", "#c0392b"), ("claimed", "#ef6c00"), ("recovered", "#2e7d32"))
+
+
+def claim_bars(weeks: Sequence[WeekClaims], *, title: str) -> str:
+    height, left, bottom, top = 200, 50, 30, 14
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart claim-trend" viewBox="0 0 {WIDTH} {height}" '
+        f'role="img" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    if not weeks:
+        parts.append(f'<text x="{left + 10}" y="{height // 2}">—</text></svg>')
+        return "".join(parts)
+    high = max(max(week.refunded, week.claimed, week.recovered) for week in weeks)
+    high = max(high, Decimal(1))
+    plot_h = Decimal(height - bottom - top)
+    slot = Decimal(WIDTH - left - 10) / len(weeks)
+    bar = min(slot / 4, Decimal(18))
+    parts.append(
+        f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" font-size="10">¥{high:.0f}</text>'
+        f'<line x1="{left}" y1="{height - bottom}" x2="{WIDTH - 10}" y2="{height - bottom}" stroke="#999"/>'
+    )
+    for index, week in enumerate(weeks):
+        x0 = Decimal(left) + slot * index + (slot - bar * 3) / 2
+        for position, (name, colour) in enumerate(CLAIM_SERIES):
+            value: Decimal = getattr(week, name)
+            bar_h = plot_h * value / high
+            parts.append(
+                f'<rect class="{name}" data-week="{week.week.isoformat()}" x="{_px(x0 + bar * position)}" '
+                f'y="{_px(Decimal(height - bottom) - bar_h)}" width="{_px(bar)}" height="{_px(bar_h)}" '
+                f'fill="{colour}"><title>{week.week.isoformat()} {name}: ¥{value:.2f}</title></rect>'
+            )
+        middle = _px(x0 + bar * Decimal("1.5"))
+        parts.append(
+            f'<text x="{middle}" y="{height - 10}" text-anchor="middle" font-size="10">'
+            f"{week.week.strftime('%m-%d')}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -1,13 +1,17 @@
 """Profit per order and its aggregations (pure: no SQL, no clock).
 
-profit = sale − goods − international freight − duty − commission − payment fee, all in CNY.
+profit = sale − goods − international freight − duty − commission − payment fee − after-sales,
+all in CNY.
 
 - sale: the AliExpress ``pay_amount`` converted through the catalog's dated FX table;
 - goods: what the 1688 purchases cost (``total_amount``, which already includes ``post_fee``; the
   repository adds ``post_fee`` only where ``total_amount`` is missing) — a recorded figure;
 - freight, duty, commission, payment fee: *estimated* by ``landed_cost()`` (see ``estimate``) and
   marked so. The ads and returns allowances of the cost policy are budgets, not money AliExpress
-  takes, so they are left out of profit.
+  takes, so they are left out of profit;
+- after-sales: what actually went back to buyers (every classified return or dispute's amount,
+  through the same FX table) less what was recovered from suppliers or the platform (settled
+  claims, 信用保障 advance compensation included) — recorded figures, so never "estimated".
 
 Aggregating by SKU or supplier splits each order's figures over its lines by the lines' sale value,
 with the rounding remainder on the last line, so every grouping sums to the per-order rows exactly.
@@ -24,7 +28,7 @@ from enum import StrEnum
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 MARGIN_PLACES = Decimal("0.0001")
-COST_KEYS = ("goods", "freight", "duty", "commission", "fees")
+COST_KEYS = ("goods", "freight", "duty", "commission", "fees", "aftersales")
 
 
 class GroupBy(StrEnum):
@@ -62,6 +66,8 @@ class OrderFacts:
     weight_g: int | None = None  # the parcel, from the sourced offers' weights; None when unknown
     hs_codes: tuple[str, ...] = ()
     category: str | None = None
+    refunds: tuple[tuple[Decimal, str], ...] = ()  # (amount, currency) of each classified return
+    recovered_cny: Decimal = ZERO  # received back on this order's supplier claims
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +96,11 @@ class OrderProfit:
     estimated: frozenset[str]  # which of COST_KEYS are estimates (or missing: counted as 0)
     line: str | None = None  # the logistics line used, "<line_id> (matched|cheapest)"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    aftersales: Decimal = ZERO  # refunds to buyers less what suppliers / the platform paid back
 
     @property
     def cost(self) -> Decimal:
-        return self.goods + self.freight + self.duty + self.commission + self.fees
+        return self.goods + self.freight + self.duty + self.commission + self.fees + self.aftersales
 
     @property
     def profit(self) -> Decimal:
@@ -113,7 +120,11 @@ def margin_of(profit: Decimal, sale: Decimal) -> Decimal | None:
 
 
 def order_profit(
-    facts: OrderFacts, sale_cny: Decimal, estimate: CostEstimate | None, why_not: str | None = None
+    facts: OrderFacts,
+    sale_cny: Decimal,
+    estimate: CostEstimate | None,
+    why_not: str | None = None,
+    refunds_cny: Decimal = ZERO,
 ) -> OrderProfit:
     """The order's profit; without an estimate freight, duty and fees count as 0 and are flagged."""
     notes: list[str] = []
@@ -134,6 +145,7 @@ def order_profit(
         estimated=frozenset(estimated),
         line=f"{estimate.line_id} ({estimate.line_basis})" if estimate else None,
         notes=tuple(notes),
+        aftersales=refunds_cny - facts.recovered_cny,
     )
 
 
@@ -147,6 +159,7 @@ class ProfitGroup:
     duty: Decimal = ZERO
     commission: Decimal = ZERO
     fees: Decimal = ZERO
+    aftersales: Decimal = ZERO
     estimated: bool = False
     order_ids: set[int] = field(default_factory=set)
 
@@ -156,7 +169,7 @@ class ProfitGroup:
 
     @property
     def cost(self) -> Decimal:
-        return self.goods + self.freight + self.duty + self.commission + self.fees
+        return self.goods + self.freight + self.duty + self.commission + self.fees + self.aftersales
 
     @property
     def profit(self) -> Decimal:
@@ -174,6 +187,7 @@ class ProfitGroup:
         self.duty += amounts[3]
         self.commission += amounts[4]
         self.fees += amounts[5]
+        self.aftersales += amounts[6]
         self.estimated = self.estimated or estimated
 
 
@@ -189,7 +203,7 @@ def split(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
 
 
 def _amounts(row: OrderProfit) -> list[Decimal]:
-    return [row.sale, row.goods, row.freight, row.duty, row.commission, row.fees]
+    return [row.sale, row.goods, row.freight, row.duty, row.commission, row.fees, row.aftersales]
 
 
 def _per_line(
@@ -238,6 +252,7 @@ def total(groups: Iterable[ProfitGroup]) -> ProfitGroup:
         whole.duty += group.duty
         whole.commission += group.commission
         whole.fees += group.fees
+        whole.aftersales += group.aftersales
         whole.estimated = whole.estimated or group.estimated
         whole.order_ids |= group.order_ids
     return whole
@@ -270,3 +285,45 @@ def weekly_on_time(outcomes: Iterable[tuple[datetime, bool | None]]) -> list[Wee
         tally[0] += int(on_time)
         tally[1] += 1
     return [WeekOnTime(week, on, decided) for week, (on, decided) in sorted(weeks.items())]
+
+
+@dataclass(slots=True)
+class WeekClaims:
+    """After-sales per ISO week the return was opened (CNY): what went back to buyers, what the
+    supplier claims asked for and what they recovered."""
+
+    week: date  # the Monday
+    returns: int = 0
+    supplier_liable: int = 0  # returns that opened a supplier claim
+    refunded: Decimal = ZERO
+    claimed: Decimal = ZERO
+    recovered: Decimal = ZERO
+
+    @property
+    def recovery_rate(self) -> Decimal | None:
+        return (
+            (self.recovered / self.claimed).quantize(MARGIN_PLACES, ROUND_HALF_UP) if self.claimed else None
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnFact:
+    opened_at: datetime
+    refunded_cny: Decimal
+    claimed_cny: Decimal | None  # None: no supplier claim (the seller bears it)
+    recovered_cny: Decimal | None
+
+
+def weekly_claims(facts: Iterable[ReturnFact]) -> list[WeekClaims]:
+    weeks: dict[date, WeekClaims] = {}
+    for fact in facts:
+        day = fact.opened_at.date()
+        monday = date.fromordinal(day.toordinal() - day.weekday())
+        week = weeks.setdefault(monday, WeekClaims(monday))
+        week.returns += 1
+        week.refunded += fact.refunded_cny
+        if fact.claimed_cny is not None:
+            week.supplier_liable += 1
+            week.claimed += fact.claimed_cny
+            week.recovered += fact.recovered_cny or ZERO
+    return [weeks[monday] for monday in sorted(weeks)]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuajing.aftersales.tables import ReturnCaseRow, SupplierClaimRow
 from kuajing.compliance.opinion_repository import latest_hs6_by_offer
 from kuajing.orders.tables import AeOrderLineRow, AeOrderRow
 from kuajing.purchasing.tables import PurchaseOrderRow
@@ -81,10 +82,64 @@ class ReportRepository:
         suppliers = dict(self.session.execute(select(SupplierRow.member_id, SupplierRow.name)).all())
         stores = self.stores()
         official = latest_hs6_by_offer(self.session, list(offer_ids))  # 预归类意见 over the stated code
+        refunds, recovered = self.aftersales(ids)
         return [
-            _facts(order, lines[order.id], purchases[order.id], offers, suppliers, stores, official)
+            replace(
+                _facts(order, lines[order.id], purchases[order.id], offers, suppliers, stores, official),
+                refunds=tuple(refunds[order.id]),
+                recovered_cny=recovered[order.id],
+            )
             for order in orders
         ]
+
+    def returns_since(
+        self, start: datetime
+    ) -> list[tuple[datetime, Decimal, str, Decimal | None, Decimal | None]]:
+        """Classified returns since ``start``: (opened, amount, currency, claimed CNY, recovered CNY)."""
+        query = (
+            select(
+                ReturnCaseRow.created_at,
+                ReturnCaseRow.amount,
+                ReturnCaseRow.currency,
+                SupplierClaimRow.amount,
+                SupplierClaimRow.recovered_amount,
+            )
+            .outerjoin(SupplierClaimRow, SupplierClaimRow.case_id == ReturnCaseRow.id)
+            .where(
+                ReturnCaseRow.created_at >= start,
+                ReturnCaseRow.reason.is_not(None),
+                ReturnCaseRow.amount.is_not(None),
+            )
+            .order_by(ReturnCaseRow.created_at)
+        )
+        return [
+            (_aware(opened), Decimal(amount or 0), currency, claimed, recovered)
+            for opened, amount, currency, claimed, recovered in self.session.execute(query)
+        ]
+
+    def aftersales(
+        self, order_ids: list[int]
+    ) -> tuple[dict[int, list[tuple[Decimal, str]]], dict[int, Decimal]]:
+        """Per order: each classified return's (amount, currency), and the CNY its claims recovered."""
+        refunds: dict[int, list[tuple[Decimal, str]]] = defaultdict(list)
+        recovered: dict[int, Decimal] = defaultdict(Decimal)
+        for start in range(0, len(order_ids), 500):
+            chunk = order_ids[start : start + 500]
+            cases = select(ReturnCaseRow.order_id, ReturnCaseRow.amount, ReturnCaseRow.currency).where(
+                ReturnCaseRow.order_id.in_(chunk),
+                ReturnCaseRow.reason.is_not(None),
+                ReturnCaseRow.amount.is_not(None),
+            )
+            for order_id, amount, currency in self.session.execute(cases):
+                refunds[order_id].append((Decimal(amount or 0), currency))
+            claims = (
+                select(ReturnCaseRow.order_id, SupplierClaimRow.recovered_amount)
+                .join(SupplierClaimRow, SupplierClaimRow.case_id == ReturnCaseRow.id)
+                .where(ReturnCaseRow.order_id.in_(chunk), SupplierClaimRow.recovered_amount.is_not(None))
+            )
+            for order_id, amount in self.session.execute(claims):
+                recovered[order_id] += Decimal(amount or 0)
+        return refunds, recovered
 
 
 def _goods(purchases: list[PurchaseOrderRow]) -> Decimal | None:

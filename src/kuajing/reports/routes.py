@@ -3,8 +3,9 @@
 - ``GET /reports``: profit by order, SKU, supplier, store and country (tab ``by``) with totals,
   margin and a bar chart; the on-time dispatch trend per week; the after-sales section;
   filters ``from`` / ``to`` (days in the team's time zone, both inclusive), ``store``, ``country``;
-- ``GET /reports/<kind>.xlsx``: the table of one tab as xlsx;
-- ``GET /api/reports/<kind>``: the same as JSON.
+- ``GET /reports/<kind>.xlsx``: the table of one tab as xlsx; ``/reports/trends.xlsx``: the SLA and
+  claim trends (weekly, two sheets);
+- ``GET /api/reports/<kind>`` and ``/api/reports/trends``: the same as JSON.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from kuajing.kit.errors import ValidationFailed
 from kuajing.logistics.service import catalog_for
 from kuajing.orders import web_helpers as web
 from kuajing.reports import service
-from kuajing.reports.chart import on_time_line, profit_bars
-from kuajing.reports.model import GroupBy
+from kuajing.reports.chart import claim_bars, on_time_line, profit_bars
+from kuajing.reports.model import GroupBy, WeekClaims, WeekOnTime
 from kuajing.reports.repository import ReportFilter, ReportRepository
-from kuajing.reports.xlsx import profit_xlsx
+from kuajing.reports.xlsx import profit_xlsx, trends_xlsx
 from kuajing.web.app import render, request_language
 
 router = APIRouter()
@@ -87,11 +88,19 @@ def reports_page(request: Request) -> HTMLResponse:
     now = web.now(request)
     zh = request_language(request) == "zh-CN"
 
+    settings = web.settings(request)
+
     def extras(session):  # type: ignore[no-untyped-def]
         repository = ReportRepository(session)
-        return repository.stores(), repository.countries(), service.sla_trend(session, now, load_sla_policy())
+        claims = service.claim_trend(session, catalog_for(session, settings), now)
+        return (
+            repository.stores(),
+            repository.countries(),
+            service.sla_trend(session, now, load_sla_policy()),
+            claims,
+        )
 
-    stores, countries, weeks = web.work(request, extras)
+    stores, countries, weeks, claim_weeks = web.work(request, extras)
     groups = report.groups(by)
     query = request.query_params
     context = {
@@ -102,6 +111,8 @@ def reports_page(request: Request) -> HTMLResponse:
         "groups": groups,
         "total": report.total(),
         "weeks": weeks,
+        "claim_weeks": claim_weeks,
+        "claim_chart": claim_bars(claim_weeks, title="售后 after-sales (CNY)"),
         "stores": stores,
         "countries": countries,
         "filters": {key: query.get(key, "") for key in ("from", "to", "store", "country")},
@@ -114,6 +125,37 @@ def reports_page(request: Request) -> HTMLResponse:
         "zh": zh,
     }
     return render(request, "reports.html", context)
+
+
+def _trends(request: Request) -> tuple[list[WeekOnTime], list[WeekClaims]]:
+    now = web.now(request)
+    settings = web.settings(request)
+    text = request.query_params.get("weeks") or "12"
+    weeks = int(text) if text.isdigit() else 0
+    if not 1 <= weeks <= 104:
+        raise ValidationFailed("weeks must be 1–104", "周数须在 1–104 之间")
+    return web.work(
+        request,
+        lambda session: (
+            service.sla_trend(session, now, load_sla_policy()),
+            service.claim_trend(session, catalog_for(session, settings), now, weeks),
+        ),
+    )
+
+
+@router.get("/reports/trends.xlsx")
+def trends_download(request: Request) -> Response:
+    content = trends_xlsx(*_trends(request))
+    return Response(
+        content,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="trends.xlsx"'},
+    )
+
+
+@router.get("/api/reports/trends")
+def trends_api(request: Request) -> JSONResponse:
+    return JSONResponse(service.trends_to_dict(*_trends(request)))
 
 
 @router.get("/reports/{kind}.xlsx")

@@ -1,9 +1,9 @@
-"""Report use cases: the profit rows for a filter, grouped tables, the SLA trend (reads only)."""
+"""Report use cases: the profit rows for a filter, grouped tables, the SLA and claim trends (reads only)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,10 +17,13 @@ from kuajing.reports.model import (
     GroupBy,
     OrderProfit,
     ProfitGroup,
+    ReturnFact,
+    WeekClaims,
     WeekOnTime,
     aggregate,
     order_profit,
     total,
+    weekly_claims,
     weekly_on_time,
 )
 from kuajing.reports.repository import ReportFilter, ReportRepository
@@ -44,7 +47,8 @@ def profit_report(session: Session, catalog: LogisticsCatalog, where: ReportFilt
     rows = []
     for facts in ReportRepository(session).paid_orders(where):
         estimate, why_not = estimate_costs(facts, catalog)
-        rows.append(order_profit(facts, sale_cny(facts, catalog), estimate, why_not))
+        refunds = sum((catalog.fx.to_cny(amount, currency) for amount, currency in facts.refunds), Decimal(0))
+        rows.append(order_profit(facts, sale_cny(facts, catalog), estimate, why_not, refunds_cny=refunds))
     return ProfitReport(where, catalog.fx.as_of, catalog.fx.rate("USD"), rows)
 
 
@@ -52,6 +56,19 @@ def sla_trend(session: Session, now: datetime, policy: SlaPolicy) -> list[WeekOn
     """On-time dispatch per week of payment, from the dispatch SLA report's purchases."""
     report = sla_report(session, now, policy)
     return weekly_on_time((item.sla.paid_at, item.sla.supplier_on_time) for item in report.items)
+
+
+def claim_trend(
+    session: Session, catalog: LogisticsCatalog, now: datetime, weeks: int = 12
+) -> list[WeekClaims]:
+    """Returns and supplier claims per week opened, the last ``weeks`` weeks, in CNY."""
+    facts = [
+        ReturnFact(opened, catalog.fx.to_cny(amount, currency), claimed, recovered)
+        for opened, amount, currency, claimed, recovered in ReportRepository(session).returns_since(
+            now - timedelta(weeks=weeks)
+        )
+    ]
+    return weekly_claims(facts)
 
 
 def _money(value: Decimal) -> str:
@@ -90,7 +107,7 @@ def order_to_dict(row: OrderProfit) -> dict[str, Any]:
     }
 
 
-AMOUNT_COLUMNS = ("sale", "goods", "freight", "duty", "commission", "fees", "profit")
+AMOUNT_COLUMNS = ("sale", "goods", "freight", "duty", "commission", "fees", "aftersales", "profit")
 
 
 def report_to_dict(report: ProfitReport, by: GroupBy) -> dict[str, Any]:
@@ -112,3 +129,25 @@ def report_to_dict(report: ProfitReport, by: GroupBy) -> dict[str, Any]:
     else:
         result["rows"] = [group_to_dict(group) for group in report.groups(by)]
     return result
+
+
+def trends_to_dict(sla_weeks: list[WeekOnTime], claim_weeks: list[WeekClaims]) -> dict[str, Any]:
+    return {
+        "currency": "CNY",
+        "sla": [
+            {"week": w.week.isoformat(), "on_time": w.on_time, "decided": w.decided, "rate": _margin(w.rate)}
+            for w in sla_weeks
+        ],
+        "claims": [
+            {
+                "week": w.week.isoformat(),
+                "returns": w.returns,
+                "supplier_liable": w.supplier_liable,
+                "refunded": _money(w.refunded),
+                "claimed": _money(w.claimed),
+                "recovered": _money(w.recovered),
+                "recovery_rate": _margin(w.recovery_rate),
+            }
+            for w in claim_weeks
+        ],
+    }

@@ -7,12 +7,12 @@ from io import BytesIO
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 
-from kuajing.reports.model import GroupBy
+from kuajing.reports.model import GroupBy, WeekClaims, WeekOnTime
 from kuajing.reports.service import AMOUNT_COLUMNS, ProfitReport
 
 _HEADERS_ZH = {
     "sale": "销售额", "goods": "货款", "freight": "国际运费", "duty": "关税", "commission": "平台佣金",
-    "fees": "支付手续费", "profit": "利润",
+    "fees": "支付手续费", "aftersales": "售后净额", "profit": "利润",
 }  # fmt: skip
 
 
@@ -71,6 +71,44 @@ def profit_xlsx(report: ProfitReport, by: GroupBy) -> bytes:
         for cell in row_cells:
             cell.number_format = "0.00"
     sheet.freeze_panes = "A2"
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def trends_xlsx(sla_weeks: list[WeekOnTime], claim_weeks: list[WeekClaims]) -> bytes:
+    """Two sheets: on-time dispatch per week of payment; returns and supplier claims per week opened."""
+    book = Workbook()
+    sla = book.active
+    assert sla is not None
+    sla.title = "sla-weekly"
+    sla.append(["周一 week (Mon)", "按时 on time", "已判定 decided", "按时率 on-time rate"])
+    for week in sla_weeks:
+        sla.append([week.week, week.on_time, week.decided, week.rate])
+    claims = book.create_sheet("claims-weekly")
+    claims.append(
+        [
+            "周一 week (Mon)", "售后单 returns", "供应商责任 supplier liable", "退款 refunded (CNY)",
+            "索赔 claimed (CNY)", "收回 recovered (CNY)", "收回率 recovery rate",
+        ]
+    )  # fmt: skip
+    for claim_week in claim_weeks:
+        claims.append(
+            [
+                claim_week.week, claim_week.returns, claim_week.supplier_liable, claim_week.refunded,
+                claim_week.claimed, claim_week.recovered, claim_week.recovery_rate,
+            ]
+        )  # fmt: skip
+    for sheet in (sla, claims):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row_cells in sheet.iter_rows(min_row=2, max_col=1):
+            for cell in row_cells:
+                cell.number_format = "yyyy-mm-dd"
+        sheet.freeze_panes = "A2"
+    for row_cells in claims.iter_rows(min_row=2, min_col=4, max_col=6):
+        for cell in row_cells:
+            cell.number_format = "0.00"
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -177,10 +177,10 @@ def test_page_in_chinese_and_english_with_totals_and_charts(client: TestClient) 
     zh = html.unescape(client.get("/reports?lang=zh-CN&by=supplier").text)
     assert "利润与时效报表" in zh and 'href="/reports" class="active"' in zh
     assert "义乌一号厂" in zh and "合计" in zh and 'class="chart profit-bars"' in zh
-    assert "按周按时发货率" in zh and "售后尚未记录" in zh and "<script src" not in zh
+    assert "按周按时发货率" in zh and "最近 12 周没有已判定原因的售后单" in zh and "<script src" not in zh
     client.cookies.clear()
     en = html.unescape(client.get("/reports?lang=en&by=country&from=2026-03-01&to=2026-03-04").text)
-    assert "Profit and dispatch reports" in en and "After-sales not recorded yet" in en
+    assert "Profit and dispatch reports" in en and "No classified returns in the last 12 weeks" in en
     assert 'data-key="DE"' in en and 'data-key="FR"' not in en
     assert client.get("/reports?by=nope").status_code == 422
 
