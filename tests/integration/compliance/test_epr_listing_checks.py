@@ -225,3 +225,29 @@ def test_alert_pass_raises_one_epr_blocking_alert_and_not_again(session: Session
     settings = Settings(database_url="sqlite://")
     assert evaluate_rules(session, settings, NOW).get("epr_blocking") == 1
     assert "epr_blocking" not in evaluate_rules(session, settings, NOW + timedelta(hours=1))
+
+
+def test_xlsx_import_reads_chinese_headers_and_reports_the_sheet_cell(
+    session: Session, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["商品ID", "标题", "类目", "市场", "1688货源ID"])
+    sheet.append([2001, "Plush toy bear", "Toys & Hobbies", "FR", 55501])
+    sheet.append([2002, "", "", "FR", None])
+    path = tmp_path / "商品.xlsx"
+    book.save(path)
+    with pytest.raises(ListingsFileInvalid) as caught:
+        import_listings(session, path, now=NOW, today=TODAY)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == ("商品.xlsx", 3, "标题")
+    sheet.delete_rows(3)
+    book.save(path)
+    assert import_listings(session, path, now=NOW, today=TODAY).created == 1
+    row = repo.listing_by_product(session, 2001)
+    assert row is not None and row.offer_id == 55501 and row.category_name == "Toys & Hobbies"
+    (check,) = repo.checks_of(session, row.id)
+    assert set(check.streams) == {"packaging", "toys"} and check.status == "blocking"

@@ -165,8 +165,9 @@ def test_french_streams_follow_the_category_textiles_toys_sports_furniture() -> 
         "Wooden bookcase shelf": Stream.FURNITURE,
     }
     for title, stream in cases.items():
-        check = check_listing(ListingFacts(title), "FR", [_reg("FR", Stream.PACKAGING, "FR123456_01ABCD")],
-                              BOOK, TODAY)  # fmt: skip
+        check = check_listing(
+            ListingFacts(title), "FR", [_reg("FR", Stream.PACKAGING, "FR123456_01ABCD")], BOOK, TODAY
+        )
         assert check.status is CheckStatus.BLOCKING, title
         assert [r.stream for r in check.reasons] == [stream.value], title
         # the same listing in DE needs only packaging (no German textile/toy stream)
@@ -227,9 +228,14 @@ def test_beauty_and_electronics_need_their_own_qc_family() -> None:
 
 def test_shipped_rules_have_a_source_and_date_for_every_rule() -> None:
     assert {(r.country, r.stream) for r in BOOK.rules} >= {
-        ("DE", Stream.PACKAGING), ("DE", Stream.EEE), ("DE", Stream.BATTERIES), ("FR", Stream.PACKAGING),
-        ("FR", Stream.TEXTILES), ("ES", Stream.PACKAGING), ("ES", Stream.BATTERIES),
-    }  # fmt: skip
+        ("DE", Stream.PACKAGING),
+        ("DE", Stream.EEE),
+        ("DE", Stream.BATTERIES),
+        ("FR", Stream.PACKAGING),
+        ("FR", Stream.TEXTILES),
+        ("ES", Stream.PACKAGING),
+        ("ES", Stream.BATTERIES),
+    }
     assert all(rule.source and rule.required_from for rule in BOOK.rules)
     assert BOOK.default_markets == ("DE", "FR", "ES")
     assert str(BOOK.delisting_from["DE"]) == "2024-03-15"
@@ -255,3 +261,18 @@ def test_stream_aliases() -> None:
     assert parse_stream("WEEE") is Stream.EEE and parse_stream(" packaging ") is Stream.PACKAGING
     with pytest.raises(ValueError):
         parse_stream("glass")
+
+
+def test_electronics_by_product_words_need_the_electronics_qc_report_and_rc_toys_are_eee() -> None:
+    check = check_listing(EARBUDS, "ES", [], BOOK, TODAY, qc_covered=frozenset())
+    assert any(r.code == "qc_report" and "electronics" in r.message_en for r in check.reasons)
+    assert set(needed_streams(ListingFacts("ABS RC stunt car toy"), BOOK)) == {
+        Stream.PACKAGING,
+        Stream.EEE,
+        Stream.TOYS,
+    }
+
+
+def test_attribute_keys_alone_do_not_add_a_stream() -> None:
+    facts = ListingFacts("Silicone phone case", attributes={"是否带电池 battery": "否"})
+    assert needed_streams(facts, BOOK) == (Stream.PACKAGING,)
