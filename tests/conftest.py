@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from kuajing.sandbox.server import SandboxServer
 
 POSTGRES_URL = os.environ.get("KUAJING_TEST_POSTGRES_URL", "")
+# Stored secrets are encrypted, and PostgreSQL refuses to start without a key: tests share this one
+# (those about the key file or a missing key take it away with monkeypatch).
+os.environ.setdefault("KUAJING_SECRET_KEY", "kQ5RN3c3kg25xK1KQ4VK96ktjaFo97Bbep5HDG-l6C8=")
 _postgres_outcomes: dict[str, int] = {"passed": 0, "skipped": 0, "failed": 0}
 
 

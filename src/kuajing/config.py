@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     platform_commission: str = ""  # the default category's AliExpress commission
     usd_cny_rate: str = ""  # CNY per USD; set today's rate
     blocked_countries: str = ""  # comma-separated ISO codes the team does not serve
+    # KUAJING_SECRET_KEY: Fernet keys, comma-separated (first encrypts, all decrypt); see kit/secrets.py.
+    secret_key: str = Field(default="", repr=False)
     # Demo and tests only: follow the sandbox's simulated clock (its base URL) instead of the wall clock.
     clock_url: str = ""
 
@@ -39,14 +41,16 @@ class Settings(BaseSettings):
     retry_max_throttle_wait_seconds: float = 60.0  # a platform's announced ban is honoured up to this
 
     # Alerts (notify/): robots and e-mail; empty = channel off. Secrets are never logged.
-    alert_dingtalk_webhook: str = ""  # KUAJING_ALERT_DINGTALK_WEBHOOK (…/robot/send?access_token=…)
-    alert_dingtalk_secret: str = ""  # 加签 secret (SEC…)
-    alert_feishu_webhook: str = ""
-    alert_feishu_secret: str = ""
-    alert_wecom_webhook: str = ""  # …/webhook/send?key=…
+    # KUAJING_ALERT_DINGTALK_WEBHOOK (…/robot/send?access_token=…)
+    alert_dingtalk_webhook: str = Field(default="", repr=False)
+    alert_dingtalk_secret: str = Field(default="", repr=False)  # 加签 secret (SEC…)
+    alert_feishu_webhook: str = Field(default="", repr=False)
+    alert_feishu_secret: str = Field(default="", repr=False)
+    alert_wecom_webhook: str = Field(default="", repr=False)  # …/webhook/send?key=…
     alert_email_to: str = ""
     alert_email_from: str = "kuajing@localhost"
-    alert_smtp_url: str = ""  # smtp://user:pass@host:587?starttls=1 or smtps://…:465
+    # smtp://user:pass@host:587?starttls=1 or smtps://…:465
+    alert_smtp_url: str = Field(default="", repr=False)
     alert_digest_hour: int = 9  # local hour of the daily digest
     alert_max_attempts: int = 6
     alert_retry_base_seconds: float = 60.0
@@ -63,9 +67,9 @@ class Settings(BaseSettings):
     # AliExpress Open Platform (IOP gateway, seller side)
     aliexpress_base_url: str = "https://api-sg.aliexpress.com"
     aliexpress_app_key: str = ""
-    aliexpress_app_secret: str = ""
-    aliexpress_access_token: str = ""
-    aliexpress_refresh_token: str = ""
+    aliexpress_app_secret: str = Field(default="", repr=False)
+    aliexpress_access_token: str = Field(default="", repr=False)
+    aliexpress_refresh_token: str = Field(default="", repr=False)
     aliexpress_calls_per_second: float = 10.0
     aliexpress_timeout_seconds: float = 10.0
     aliexpress_max_retries: int = 4
@@ -73,9 +77,9 @@ class Settings(BaseSettings):
     # 1688 Open Platform (buyer side, cross-border dropship)
     alibaba1688_base_url: str = Field(default="https://gw.open.1688.com", alias="KUAJING_1688_BASE_URL")
     alibaba1688_app_key: str = Field(default="", alias="KUAJING_1688_APP_KEY")
-    alibaba1688_app_secret: str = Field(default="", alias="KUAJING_1688_APP_SECRET")
-    alibaba1688_access_token: str = Field(default="", alias="KUAJING_1688_ACCESS_TOKEN")
-    alibaba1688_refresh_token: str = Field(default="", alias="KUAJING_1688_REFRESH_TOKEN")
+    alibaba1688_app_secret: str = Field(default="", alias="KUAJING_1688_APP_SECRET", repr=False)
+    alibaba1688_access_token: str = Field(default="", alias="KUAJING_1688_ACCESS_TOKEN", repr=False)
+    alibaba1688_refresh_token: str = Field(default="", alias="KUAJING_1688_REFRESH_TOKEN", repr=False)
     # Users report about 5 order creations per second per app; rate limits are not published.
     alibaba1688_calls_per_second: float = Field(default=5.0, alias="KUAJING_1688_CALLS_PER_SECOND")
     alibaba1688_timeout_seconds: float = Field(default=10.0, alias="KUAJING_1688_TIMEOUT_SECONDS")

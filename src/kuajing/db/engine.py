@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from kuajing.kit import secrets
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
@@ -28,8 +30,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
-        return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    secrets.attach(engine)  # the key ring for encrypted columns; refuses PostgreSQL without a key
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,7 +1,7 @@
 """ORM mapping for stores and buyer accounts.
 
-Tokens are stored here so a refreshed token survives a restart. (Encryption at rest arrives with
-the secrets work; until then the database file must be treated as secret.)
+Tokens are stored here so a refreshed token survives a restart. App secrets and tokens are
+encrypted at rest (``EncryptedText``, key from KUAJING_SECRET_KEY; see kuajing.kit.secrets).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kuajing.db.base import Base
+from kuajing.kit.secrets import EncryptedText
 
 
 class AliExpressStore(Base):
@@ -25,9 +26,9 @@ class AliExpressStore(Base):
     seller_id: Mapped[str] = mapped_column(String(64))
     base_url: Mapped[str] = mapped_column(String(500))
     app_key: Mapped[str] = mapped_column(String(64))
-    app_secret: Mapped[str] = mapped_column(String(200))
-    access_token: Mapped[str] = mapped_column(String(500))
-    refresh_token: Mapped[str] = mapped_column(String(500), default="")
+    app_secret: Mapped[str] = mapped_column(EncryptedText())
+    access_token: Mapped[str] = mapped_column(EncryptedText())
+    refresh_token: Mapped[str] = mapped_column(EncryptedText(), default="")
     access_token_expires_at: Mapped[datetime | None]
     refresh_token_expires_at: Mapped[datetime | None]
     # 1688 member id the store buys from (guide: authorise the corresponding 1688 store ID).
@@ -47,9 +48,9 @@ class Alibaba1688Account(Base):
     member_id: Mapped[str] = mapped_column(String(64))
     base_url: Mapped[str] = mapped_column(String(500))
     app_key: Mapped[str] = mapped_column(String(64))
-    app_secret: Mapped[str] = mapped_column(String(200))
-    access_token: Mapped[str] = mapped_column(String(500))
-    refresh_token: Mapped[str] = mapped_column(String(500), default="")
+    app_secret: Mapped[str] = mapped_column(EncryptedText())
+    access_token: Mapped[str] = mapped_column(EncryptedText())
+    refresh_token: Mapped[str] = mapped_column(EncryptedText(), default="")
     access_token_expires_at: Mapped[datetime | None]
     refresh_token_expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
