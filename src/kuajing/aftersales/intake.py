@@ -11,6 +11,11 @@ status (IN_ISSUE, recorded by the order sync) without a reason, as before. The t
 duplicate each other: an issue whose order already has a case from the status is attached to that
 case (and classified if it had no reason yet); an IN_ISSUE order with a case from an issue is not
 taken again. Cases are idempotent by issue id (``aftersales_cases.ae_issue_id``, unique).
+Processing and finished issues are taken (a dispute settled before we saw it still cost money);
+ones the buyer canceled are not.
+
+The order loop does not call intake yet (``jobs.py`` has no after-sales step): a job would call
+``intake_all_stores(session, settings, who=..., now=..., client_for=pool.store)``.
 """
 
 from __future__ import annotations
