@@ -11,6 +11,7 @@ from kuajing import __version__
 from kuajing.aftersales.cli import aftersales_app
 from kuajing.compliance.cli import compliance_app
 from kuajing.compliance.epr_cli import epr_app, listings_app
+from kuajing.compliance.hs_cli import hs_app
 from kuajing.compliance.pack_cli import preclass_app
 from kuajing.compliance.qc_cli import qc_app
 from kuajing.db.cli import app as db_app
@@ -72,6 +73,7 @@ app.add_typer(
 app.add_typer(epr_app, name="epr", help="EPR 注册号 / EPR numbers per country and stream: add, list, remove.")
 app.add_typer(listings_app, name="listings", help="速卖通商品合规 / Listings: sync, import, add, check.")
 app.add_typer(qc_app, name="qc", help="质检报告 / QC reports for category review: add, list.")
+app.add_typer(hs_app, name="hs", help="HS 编码 / HS candidates for a listing; confirm, confirmations.")
 app.command(help="Landed cost on every logistics line for a parcel to a country; the best line first.")(quote)
 app.command(help="List price per country that earns the target margin on the best line.")(price)
 app.command(help="One pass: sync orders, buy what is due on 1688, upload tracking. Exit 0 when it ran.")(sync)

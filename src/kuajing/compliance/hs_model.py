@@ -28,6 +28,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -41,14 +42,15 @@ IntArray = npt.NDArray[np.intp]
 TFIDF_WEIGHT = 2.0  # a good nomenclature match (cosine ~0.5) is worth about one keyword
 EXAMPLE_WEIGHT = 6.0  # an identical confirmed title outweighs any keyword evidence
 EXAMPLE_MIN_SIMILARITY = 0.3
+MATERIAL_ALONE = 0.3  # share of a material score on codes that no product word points to
 CHAPTER_PRIOR = 0.15  # share of an entry's weight given to every code in its chapters
 FOR_FACTOR = 0.3  # terms after "for"/"适用于": the device a product fits
-TEMPERATURE = 0.45
+TEMPERATURE = 0.3
 NONE_OF_THESE = 1.0  # the score of "none of the candidates", in the softmax
-POOL = 30  # leading scores that share the confidence
+POOL = 10  # leading scores that share the confidence
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
-_LATIN_TOKEN = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]|[a-z]")
+_LATIN_TOKEN = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]")  # two characters or more
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _STOPWORDS = frozenset(
     re.findall(
@@ -67,7 +69,8 @@ _NEGATED = re.compile(
     r"\([^()]*\b(?:other than|excluding|not|except)\b[^()]*\)|\b(?:other than|excluding|except|not)\b[^;,()]*"
 )  # "of textile materials (other than cotton)": cotton is not what this subheading is
 _FOR_EN = re.compile(r"\b(?:for|compatible with|fits?)\b")
-_FOR_ZH = re.compile("适用于|适用|适配|专用于")
+# 适用iPhone15 / 适用于苹果15: the marker, a short brand, then the model in Latin letters and digits
+_FOR_ZH = re.compile(f"(?:适用于|适用|适配|专用于|用于)[{_CJK}]{{0,4}}?[a-z0-9][a-z0-9 +/\\-]*")
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ class HsModel:
     entry_targets: tuple[tuple[IntArray, FloatArray], ...]
     entry_desc: tuple[IntArray, ...]
     term_entries: dict[str, tuple[int, ...]]
-    matcher: re.Pattern[str] | None
+    term_lengths: tuple[int, ...]
     examples: tuple[_Example, ...] = ()
 
 
@@ -158,6 +161,7 @@ def positive(description: str) -> str:
     return _NEGATED.sub(" ", description)
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -222,18 +226,113 @@ def _targets(entry: KeywordEntry, ranges: Mapping[str, IntArray], size: int) -> 
     return hit.astype(np.intp), weights[hit]
 
 
-def _matcher(terms: Iterable[str]) -> re.Pattern[str] | None:
-    ordered = sorted(set(terms), key=len, reverse=True)
-    if not ordered:
-        return None
-    parts = []
-    for term in ordered:
-        escaped = re.escape(term)
-        if re.search(f"[{_CJK}]", term):
-            parts.append(escaped)
-        else:  # whole words, with an optional plural ending
-            parts.append(rf"(?<![a-z0-9]){escaped}(?:s|es)?(?![a-z0-9])")
-    return re.compile("|".join(parts))
+def _term_lengths(terms: Iterable[str]) -> tuple[int, ...]:
+    return tuple(sorted({len(term) for term in terms}, reverse=True))
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def scan_terms(text: str, terms: Mapping[str, object], lengths: Sequence[int]) -> list[tuple[int, str]]:
+    """Leftmost-longest matches of known terms: (start, term). Latin terms match whole words only
+    (an "s"/"es" plural allowed); Chinese terms anywhere. One dictionary look-up per length."""
+    found: list[tuple[int, str]] = []
+    size, position = len(text), 0
+    while position < size:
+        char = text[position]
+        starts_word = not _is_word_char(char) or position == 0 or not _is_word_char(text[position - 1])
+        end = 0
+        if starts_word and not char.isspace():
+            for length in lengths:
+                term = text[position : position + length]
+                if len(term) == length and term in terms:
+                    end = _word_end(text, position + length, term)
+                    if end:
+                        found.append((position, term))
+                        break
+        position = end or position + 1
+    return found
+
+
+def _word_end(text: str, end: int, term: str) -> int:
+    """Where a match of ``term`` ending at ``end`` really ends, or 0 when it ends inside a word."""
+    if not _is_word_char(term[-1]):
+        return end
+    for plural in ("", "s", "es"):
+        stop = end + len(plural)
+        if text[end:stop] == plural and (stop >= len(text) or not _is_word_char(text[stop])):
+            return stop
+    return 0
+
+
+def _tfidf(
+    nomenclature: Nomenclature,
+    codes: Sequence[str],
+    keywords: Sequence[KeywordEntry],
+    ranges: Mapping[str, IntArray],
+) -> tuple[dict[str, float], dict[str, tuple[IntArray, FloatArray]], list[frozenset[str]]]:
+    """Each subheading's text: its description, its heading's (x0.5) and chapter's (x0.25), and the
+    terms of the product keyword entries that point to it; sublinear tf x idf, L2-normalised."""
+    vocabulary: dict[str, int] = {}
+    texts: dict[str, list[str]] = {}
+
+    def text_of(part: str) -> list[str]:
+        if part not in texts:
+            found = nomenclature.entries.get(part)
+            texts[part] = tokens(positive(found.description)) if found else []
+        return texts[part]
+
+    docs: list[int] = []
+    words: list[int] = []
+    weights: list[float] = []
+    own: list[frozenset[str]] = []
+    for position, code in enumerate(codes):
+        for weight, part in ((1.0, code), (0.5, code[:4]), (0.25, code[:2])):
+            found = text_of(part)
+            docs.extend([position] * len(found))
+            words.extend(vocabulary.setdefault(token, len(vocabulary)) for token in found)
+            weights.extend([weight] * len(found))
+        own.append(frozenset(text_of(code)) | frozenset(text_of(code[:4])))
+    parts = [(np.asarray(docs, dtype=np.int64), np.asarray(words, dtype=np.int64), np.asarray(weights))]
+    for entry in keywords:
+        if entry.kind != "product":
+            continue
+        ids = {
+            vocabulary.setdefault(token, len(vocabulary)) for term in entry.terms for token in tokens(term)
+        }
+        entry_words = np.asarray(sorted(ids), dtype=np.int64)
+        for prefix, weight in entry.codes:
+            targets = ranges.get(prefix)
+            if targets is not None and entry_words.size:
+                parts.append(
+                    (
+                        np.repeat(targets.astype(np.int64), entry_words.size),
+                        np.tile(entry_words, targets.size),
+                        np.full(targets.size * entry_words.size, weight),
+                    )
+                )
+    size, width = len(codes), len(vocabulary)
+    key = np.concatenate([doc * width + word for doc, word, _ in parts])
+    unique, inverse = np.unique(key, return_inverse=True)
+    tf = np.bincount(inverse, weights=np.concatenate([weight for _, _, weight in parts]))
+    doc_of, word_of = unique // width, unique % width
+    idf_of = np.log(size / np.bincount(word_of, minlength=width).clip(min=1)) + 1.0
+    value = np.where(tf >= 1, 1.0 + np.log(np.maximum(tf, 1.0)), tf) * idf_of[word_of]
+    value /= np.sqrt(np.bincount(doc_of, weights=value * value, minlength=size))[doc_of]
+    order = np.argsort(word_of, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(word_of, minlength=width))])
+    names = list(vocabulary)
+    postings = {
+        names[word]: (
+            doc_of[order[bounds[word] : bounds[word + 1]]].astype(np.intp),
+            value[order[bounds[word] : bounds[word + 1]]],
+        )
+        for word in range(width)
+        if bounds[word + 1] > bounds[word]
+    }
+    idf = {names[word]: float(idf_of[word]) for word in range(width)}
+    return idf, postings, own
 
 
 def build_model(
@@ -244,52 +343,23 @@ def build_model(
     codes = nomenclature.subheadings
     index = {code: position for position, code in enumerate(codes)}
     ranges = _prefix_ranges(codes)
-    docs: list[Counter[str]] = []
-    own: list[frozenset[str]] = []
-    for code in codes:
-        doc: Counter[str] = Counter()
-        for weight, part in ((1.0, code), (0.5, code[:4]), (0.25, code[:2])):
-            if part in nomenclature.entries:
-                for token in tokens(positive(nomenclature.description(part))):
-                    doc[token] += weight  # type: ignore[assignment]
-        own.append(frozenset(doc))
-        docs.append(doc)
-    for entry in keywords:
-        if entry.kind != "product":
-            continue
-        entry_tokens = [token for term in entry.terms for token in tokens(term)]
-        for prefix, weight in entry.codes:
-            for position in ranges.get(prefix, np.zeros(0, dtype=np.intp)):
-                for token in entry_tokens:
-                    docs[int(position)][token] += weight  # type: ignore[assignment]
+    idf, postings, own = _tfidf(nomenclature, codes, keywords, ranges)
     size = len(codes)
-    frequency: Counter[str] = Counter(token for doc in docs for token in doc)
-    idf = {token: math.log(size / count) + 1.0 for token, count in frequency.items()}
-    rows: dict[str, tuple[list[int], list[float]]] = {}
-    for position, doc in enumerate(docs):
-        weights = {token: (1.0 + math.log(tf) if tf >= 1 else tf) * idf[token] for token, tf in doc.items()}
-        norm = math.sqrt(sum(value * value for value in weights.values())) or 1.0
-        for token, value in weights.items():
-            found = rows.setdefault(token, ([], []))
-            found[0].append(position)
-            found[1].append(value / norm)
-    postings = {
-        token: (np.asarray(found, dtype=np.intp), np.asarray(values))
-        for token, (found, values) in rows.items()
-    }
     term_entries: dict[str, list[int]] = {}
     for number, entry in enumerate(keywords):
         for term in entry.terms:
             term_entries.setdefault(term, []).append(number)
-    own_text = [frozenset(tokens(positive(nomenclature.description(code)))) for code in codes]
-    desc_sets: list[IntArray] = []
-    for entry in keywords:
-        wanted = set(entry.desc)
-        desc_sets.append(
-            np.asarray(
-                [i for i, code in enumerate(codes) if wanted & own_text[i]] if wanted else [], dtype=np.intp
-            )
-        )
+    by_word: dict[str, list[int]] = {}
+    for position, code in enumerate(codes):
+        words = {
+            _stem(word) for word in _LATIN_TOKEN.findall(positive(nomenclature.description(code)).lower())
+        }
+        for word in words:  # stop words kept: "men's" and "women's" matter here
+            by_word.setdefault(word, []).append(position)
+    desc_sets = [
+        np.asarray(sorted({i for word in entry.desc for i in by_word.get(word, [])}), dtype=np.intp)
+        for entry in keywords
+    ]
     model = HsModel(
         nomenclature=nomenclature,
         codes=codes,
@@ -302,7 +372,7 @@ def build_model(
         entry_targets=tuple(_targets(entry, ranges, size) for entry in keywords),
         entry_desc=tuple(desc_sets),
         term_entries={term: tuple(found) for term, found in term_entries.items()},
-        matcher=_matcher(term_entries),
+        term_lengths=_term_lengths(term_entries),
     )
     return with_examples(model, examples)
 
@@ -333,25 +403,24 @@ def _vector(model: HsModel, text: str) -> dict[str, float]:
     return {token: value / norm for token, value in weights.items()}
 
 
-def _for_start(text: str) -> int:
-    """Where the "for …" part of a listing text starts (len(text) when there is none)."""
-    starts = [found.start() for pattern in (_FOR_EN, _FOR_ZH) if (found := pattern.search(text))]
-    return min(starts, default=len(text))
+def for_spans(title: str) -> list[tuple[int, int]]:
+    """The parts of a normalised title that name what the product fits ("for iPhone 15 …" to the
+    end of the title; "适用iPhone15" only as far as the model name, since the product follows)."""
+    spans = [(found.start(), found.end()) for found in _FOR_ZH.finditer(title)]
+    english = _FOR_EN.search(title)
+    if english is not None:
+        spans.append((english.start(), len(title)))
+    return spans
 
 
-def matched_entries(model: HsModel, text: str) -> dict[int, tuple[str, float]]:
+def matched_entries(
+    model: HsModel, text: str, spans: Sequence[tuple[int, int]] = ()
+) -> dict[int, tuple[str, float]]:
     """Keyword entry number → (the term that matched, its factor); longest match, once per entry."""
     found: dict[int, tuple[str, float]] = {}
-    if model.matcher is None:
-        return found
-    cut = _for_start(text)
-    for match in model.matcher.finditer(text):
-        term = match.group(0)
-        numbers = next(
-            (hits for key in (term, term[:-1], term[:-2]) if (hits := model.term_entries.get(key))), ()
-        )
-        factor = FOR_FACTOR if match.start() >= cut else 1.0
-        for number in numbers:
+    for start, term in scan_terms(text, model.term_entries, model.term_lengths):
+        factor = FOR_FACTOR if any(low <= start < high for low, high in spans) else 1.0
+        for number in model.term_entries[term]:
             if number not in found or found[number][1] < factor:
                 found[number] = (term, factor)
     return found
@@ -364,16 +433,20 @@ def suggest(
     category: str = "",
     top: int = 3,
 ) -> list[HsCandidate]:
-    text = normalise(listing_text(title, attributes, category))
+    head = normalise(title)
+    text = " ; ".join(part for part in (head, normalise(listing_text("", attributes, category))) if part)
     size = len(model.codes)
-    keyword = np.zeros(size)
-    matches = matched_entries(model, text)
+    product, material = np.zeros(size), np.zeros(size)
+    matches = matched_entries(model, text, for_spans(head))
     for number, (_, factor) in matches.items():
+        into = material if model.entries[number].kind == "material" else product
         found, weights = model.entry_targets[number]
-        keyword[found] += factor * weights
+        into[found] += factor * weights
         desc = model.entry_desc[number]
         if desc.size:
-            keyword[desc] += factor * model.entries[number].desc_weight
+            into[desc] += factor * model.entries[number].desc_weight
+    # material words move codes among the product's candidates; alone they are only a weak prior
+    keyword = product + material * np.where(product > 0, 1.0, MATERIAL_ALONE)
     vector = _vector(model, text)
     cosine = np.zeros(size)
     for token, value in vector.items():
