@@ -14,9 +14,12 @@ from kuajing.compliance.epr_cli import epr_app, listings_app
 from kuajing.compliance.hs_cli import hs_app
 from kuajing.compliance.pack_cli import preclass_app
 from kuajing.compliance.qc_cli import qc_app
+from kuajing.config import get_settings
 from kuajing.db.cli import app as db_app
 from kuajing.fulfilment.sla_cli import sla_app
 from kuajing.kit.errors import KuajingError
+from kuajing.kit.redaction import install as install_log_redaction
+from kuajing.kit.secrets_cli import secrets_app
 from kuajing.logistics.cli import lines_app, price, quote
 from kuajing.logistics.data_cli import costs_app, duties_app
 from kuajing.notify.cli import alerts_app
@@ -73,6 +76,7 @@ app.add_typer(
 app.add_typer(epr_app, name="epr", help="EPR 注册号 / EPR numbers per country and stream: add, list, remove.")
 app.add_typer(listings_app, name="listings", help="速卖通商品合规 / Listings: sync, import, add, check.")
 app.add_typer(qc_app, name="qc", help="质检报告 / QC reports for category review: add, list.")
+app.add_typer(secrets_app, name="secrets", help="加密密钥 / Secrets at rest: status, rotate-key, new-key.")
 app.add_typer(hs_app, name="hs", help="HS 编码 / HS candidates for a listing; confirm, confirmations.")
 app.command(help="Landed cost on every logistics line for a parcel to a country; the best line first.")(quote)
 app.command(help="List price per country that earns the target margin on the best line.")(price)
@@ -95,6 +99,7 @@ def _missing_table(error: Exception) -> bool:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per call drowns everything else
+    install_log_redaction(get_settings())  # no secret value or token parameter reaches a log line
     try:
         app()
     except (OperationalError, ProgrammingError) as error:

@@ -85,6 +85,12 @@ class Secret:
     def __reduce__(self) -> Any:  # never pickled in clear by accident (multiprocessing, caches)
         raise TypeError("a Secret is not pickled")
 
+    def __copy__(self) -> Secret:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
+        return self
+
 
 def reveal(value: str | Secret) -> str:
     return value.reveal() if isinstance(value, Secret) else value

@@ -10,6 +10,7 @@ from rich.table import Table
 from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.db.uow import UnitOfWork
+from kuajing.kit.secrets import Secret
 from kuajing.marketplaces.errors import MarketplaceError
 from kuajing.stores import service
 from kuajing.stores.repository import StoreRepository
@@ -26,20 +27,22 @@ def _uow() -> UnitOfWork:
 def list_stores() -> None:
     with _uow() as uow:
         repo = StoreRepository(uow.session)
-        table = Table("id", "速卖通店铺 store", "seller_id", "gateway", "1688 account", "last synced")
+        table = Table("id", "速卖通店铺 store", "seller_id", "gateway", "token", "1688 account", "synced")
         for store in repo.aliexpress_stores():
             table.add_row(
                 str(store.id),
                 store.name,
                 store.seller_id,
                 store.base_url,
+                Secret(store.access_token).masked(),  # the last 4 characters only
                 str(store.buyer_account_id or "-"),
                 str(store.last_synced_at or "never"),
             )
         console.print(table)
-        accounts = Table("id", "1688 采购账号 account", "member_id", "gateway")
+        accounts = Table("id", "1688 采购账号 account", "member_id", "gateway", "token")
         for account in repo.buyer_accounts():
-            accounts.add_row(str(account.id), account.name, account.member_id, account.base_url)
+            masked = Secret(account.access_token).masked()
+            accounts.add_row(str(account.id), account.name, account.member_id, account.base_url, masked)
         console.print(accounts)
 
 

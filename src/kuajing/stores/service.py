@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from kuajing.config import Settings, get_settings
 from kuajing.kit.clock import utcnow
 from kuajing.kit.errors import NotFound, ValidationFailed
+from kuajing.kit.secrets import Secret, reveal
 from kuajing.marketplaces.alibaba1688 import Alibaba1688Client, Alibaba1688Config
 from kuajing.marketplaces.alibaba1688 import TokenSet as AlibabaTokens
 from kuajing.marketplaces.aliexpress import AliExpressClient, AliExpressConfig
@@ -26,13 +27,19 @@ from kuajing.stores.tables import Alibaba1688Account, AliExpressStore
 
 @dataclass(frozen=True)
 class StoreCredentials:
+    """What a person pastes for a store; the secrets are :class:`Secret` (``***`` in any repr)."""
+
     name: str
     seller_id: str
     base_url: str
     app_key: str
-    app_secret: str
-    access_token: str
-    refresh_token: str = ""
+    app_secret: Secret | str
+    access_token: Secret | str
+    refresh_token: Secret | str = ""
+
+    def __post_init__(self) -> None:
+        for field in SECRET_FIELDS:
+            object.__setattr__(self, field, Secret(getattr(self, field)))
 
 
 @dataclass(frozen=True)
@@ -41,13 +48,20 @@ class BuyerAccountCredentials:
     member_id: str
     base_url: str
     app_key: str
-    app_secret: str
-    access_token: str
-    refresh_token: str = ""
+    app_secret: Secret | str
+    access_token: Secret | str
+    refresh_token: Secret | str = ""
+
+    def __post_init__(self) -> None:
+        for field in SECRET_FIELDS:
+            object.__setattr__(self, field, Secret(getattr(self, field)))
 
 
-def _require(value: str, field: str) -> None:
-    if not value.strip():
+SECRET_FIELDS = ("app_secret", "access_token", "refresh_token")
+
+
+def _require(value: str | Secret, field: str) -> None:
+    if not reveal(value).strip():
         raise ValidationFailed(f"{field} must not be empty", f"{field} 不能为空", details={"field": field})
 
 
@@ -71,9 +85,9 @@ def save_aliexpress_store(
     store.name = creds.name
     store.base_url = creds.base_url.rstrip("/")
     store.app_key = creds.app_key
-    store.app_secret = creds.app_secret
-    store.access_token = creds.access_token
-    store.refresh_token = creds.refresh_token
+    store.app_secret = reveal(creds.app_secret)
+    store.access_token = reveal(creds.access_token)
+    store.refresh_token = reveal(creds.refresh_token)
     if store.id is None:
         repo.add(store)
     session.flush()
@@ -97,9 +111,9 @@ def save_buyer_account(
     account.name = creds.name
     account.base_url = creds.base_url.rstrip("/")
     account.app_key = creds.app_key
-    account.app_secret = creds.app_secret
-    account.access_token = creds.access_token
-    account.refresh_token = creds.refresh_token
+    account.app_secret = reveal(creds.app_secret)
+    account.access_token = reveal(creds.access_token)
+    account.refresh_token = reveal(creds.refresh_token)
     if account.id is None:
         repo.add(account)
     session.flush()

@@ -141,8 +141,8 @@ class PushListReply(AopModel):
 
 
 class TokenReply(AopModel):
-    access_token: str = Field(alias="access_token")
-    refresh_token: str | None = Field(default=None, alias="refresh_token")
+    access_token: str = Field(alias="access_token", repr=False)  # secrets: kept out of reprs
+    refresh_token: str | None = Field(default=None, alias="refresh_token", repr=False)
     expires_in: int = Field(alias="expires_in")
     refresh_token_timeout: OptionalTime = Field(default=None, alias="refresh_token_timeout")
     member_id: Text | None = None

@@ -354,8 +354,8 @@ class ProductResult(Wire):
 
 
 class TokenReply(Wire):
-    access_token: StrictStr
-    refresh_token: StrictStr
+    access_token: StrictStr = Field(repr=False)  # secrets: kept out of reprs
+    refresh_token: StrictStr = Field(repr=False)
     expires_in: WholeNumber | None = None
     refresh_expires_in: WholeNumber | None = None
     expire_time: WholeNumber | None = None  # epoch ms
