@@ -210,7 +210,11 @@ def add_listing(
 def recheck(everything: bool = typer.Option(False, "--all", help="Re-check every listing.")) -> None:
     with errors():
         now, today = now_and_today()
-        report = work(lambda s: service.recheck_stale(s, now=now, today=today, everything=everything))
+        report = work(
+            lambda s: service.recheck_stale(
+                s, now=now, today=today, everything=everything, timezone=get_settings().timezone
+            )
+        )
         counts = ", ".join(f"{status} {count}" for status, count in report.counts.items())
         typer.echo(f"重新检查 rechecked {report.listings} listings: {counts}")
 
@@ -226,7 +230,9 @@ def check(
         now, today = now_and_today()
 
         def job(session: Session) -> list[dict[str, object]]:
-            service.recheck_stale(session, now=now, today=today, everything=everything)
+            service.recheck_stale(
+                session, now=now, today=today, everything=everything, timezone=get_settings().timezone
+            )
             return schemas.checks_to_dicts(session, market=market.upper() if market else None, status=status)
 
         rows = work(job)

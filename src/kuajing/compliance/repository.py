@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, delete, func, or_, select
@@ -52,16 +53,20 @@ def listings_shipping_to(session: Session, country: str) -> list[ListingRow]:
     return [row for row in all_listings(session) if country in (row.markets or [])]
 
 
-def stale_listings(session: Session, rules_version: str) -> list[ListingRow]:
-    """Never checked, changed since the last check, or checked under other rules."""
+def stale_listings(
+    session: Session, rules_version: str, checked_before: datetime | None = None
+) -> list[ListingRow]:
+    """Never checked, changed since the last check, checked under other rules, or (with
+    ``checked_before``) checked before that moment — dates move statuses too."""
     other_rules = select(ListingCheckRow.listing_id).where(ListingCheckRow.rules_version != rules_version)
-    query = select(ListingRow).where(
-        or_(
-            ListingRow.checked_at.is_(None),
-            ListingRow.checked_at < ListingRow.updated_at,
-            ListingRow.id.in_(other_rules),
-        )
-    )
+    conditions = [
+        ListingRow.checked_at.is_(None),
+        ListingRow.checked_at < ListingRow.updated_at,
+        ListingRow.id.in_(other_rules),
+    ]
+    if checked_before is not None:
+        conditions.append(ListingRow.checked_at < checked_before)
+    query = select(ListingRow).where(or_(*conditions))
     return list(session.scalars(query.order_by(ListingRow.id)))
 
 

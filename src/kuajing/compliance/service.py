@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -143,10 +143,19 @@ def _check_row(listing_id: int, check: ListingCheck, version: str, now: datetime
 
 
 def recheck_stale(
-    session: Session, *, now: datetime, today: date, book: RuleBook | None = None, everything: bool = False
+    session: Session,
+    *,
+    now: datetime,
+    today: date,
+    book: RuleBook | None = None,
+    everything: bool = False,
+    timezone: str = "Asia/Shanghai",
 ) -> RecheckReport:
+    """Re-check listings whose check is stale: changed, made under other rules, or made before
+    ``today`` began in ``timezone`` (a ``required_from``, ``valid_until`` or QC expiry may have passed)."""
     book = book or default_rule_book()
-    rows = repo.all_listings(session) if everything else repo.stale_listings(session, book.version)
+    day_start = datetime.combine(today, time(0), tzinfo=ZoneInfo(timezone))
+    rows = repo.all_listings(session) if everything else repo.stale_listings(session, book.version, day_start)
     return recheck(session, rows, now=now, today=today, book=book)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from kuajing.compliance import repository as compliance_repo
 from kuajing.compliance.epr import QC_FAMILY_ZH, STREAM_ZH, QcFamily, Stream
 from kuajing.compliance.qc_service import EXPIRY_WARN_DAYS, QcStatus, qc_statuses
+from kuajing.compliance.service import recheck_stale
 from kuajing.compliance.tables import ListingCheckRow, ListingRow
 from kuajing.notify.model import Cause
 
@@ -97,6 +98,8 @@ def qc_expiry_causes(statuses: Iterable[QcStatus], today: date) -> list[Cause]:
 
 
 def compliance_causes(session: Session, now: datetime, *, timezone: str = "Asia/Shanghai") -> list[Cause]:
+    """Re-checks stale listings first (a new day, new rules), so the alerts follow today's statuses."""
     today = now.astimezone(ZoneInfo(timezone)).date()
+    recheck_stale(session, now=now, today=today, timezone=timezone)
     causes = blocking_causes(compliance_repo.blocking_checks(session))
     return causes + qc_expiry_causes(qc_statuses(session, today, EXPIRY_WARN_DAYS), today)

@@ -251,3 +251,23 @@ def test_xlsx_import_reads_chinese_headers_and_reports_the_sheet_cell(
     assert row is not None and row.offer_id == 55501 and row.category_name == "Toys & Hobbies"
     (check,) = repo.checks_of(session, row.id)
     assert set(check.streams) == {"packaging", "toys"} and check.status == "blocking"
+
+
+def test_a_registration_that_lapses_blocks_its_listings_on_the_next_days_alert_pass(session: Session) -> None:
+    row, _ = service.upsert_listing(session, CASE, source="manual", now=NOW, today=TODAY)
+    service.save_registration(
+        session,
+        country="DE",
+        stream=Stream.PACKAGING,
+        number="DE1234567890123",
+        valid_until=TODAY,
+        now=NOW,
+        today=TODAY,
+    )
+    assert compliance_causes(session, NOW) == [] and _status(session, row.id, "DE") == "ok"
+    next_day = NOW + timedelta(days=1)  # nothing changed but the date: the check is stale by day
+    (cause,) = compliance_causes(session, next_day)
+    assert (
+        cause.cause_key == "epr_blocking:DE:packaging:expired_registration" and "expired" in cause.message_en
+    )
+    assert _status(session, row.id, "DE") == "blocking"
