@@ -17,6 +17,7 @@ from kuajing.config import Settings, get_settings
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.kit.errors import KuajingError
 from kuajing.kit.i18n import normalise, translate
+from kuajing.kit.redaction import install as install_log_redaction
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -67,6 +68,7 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    install_log_redaction(settings)  # secret values and token parameters never reach a log line
     app = FastAPI(
         title="kuajing 跨境", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json"
     )
