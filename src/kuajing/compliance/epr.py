@@ -178,6 +178,7 @@ class ListingFacts:
     category_name: str = ""
     attributes: Mapping[str, Any] = field(default_factory=dict)
     functions: frozenset[str] = frozenset()  # from compliance.materials, when that module exists
+    denied: frozenset[str] = frozenset()  # functions the text denies (无电池, batteries not included)
 
 
 @dataclass(frozen=True)
@@ -265,7 +266,10 @@ def needed_streams(facts: ListingFacts, book: RuleBook) -> tuple[Stream, ...]:
         streams |= kind.streams
     text = _text(facts)
     for stream, words in book.function_keywords.items():
-        if any(_mentions(text, word) for word in words):
+        # a keyword hit is dropped when the detector read the function as denied ("无电池") and
+        # never as asserted; an asserted function (or the category) still adds the stream
+        denied = {f for f in facts.denied if book.function_streams.get(f) is stream}
+        if any(_mentions(text, word) for word in words) and not denied:
             streams.add(stream)
     streams |= {book.function_streams[f] for f in facts.functions if f in book.function_streams}
     return tuple(stream for stream in Stream if stream in streams)

@@ -69,24 +69,25 @@ def local_today(now: datetime, timezone: str = "Asia/Shanghai") -> date:
 # --- facts and checks --------------------------------------------------------------------------------
 
 
-def _functions(title: str, attributes: Mapping[str, Any]) -> frozenset[str]:
-    """Functions (battery, bluetooth …) from compliance.materials when that module is there."""
+def _functions(title: str, attributes: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """Functions (battery, bluetooth …) the text asserts and denies, from compliance.materials."""
     try:
         from kuajing.compliance.materials import materials_and_functions
     except ImportError:  # pragma: no cover - the detector ships separately
-        return frozenset()
+        return frozenset(), frozenset()
     try:
         found = materials_and_functions(title, {str(k): str(v) for k, v in attributes.items()})
-        return frozenset(found.function_ids())
+        asserted = frozenset(found.function_ids())
+        return asserted, frozenset(found.negated_ids("function")) - asserted
     except Exception:  # a detector problem must not stop the EPR check; keywords still apply
         log.exception("materials_and_functions failed on %r", title)
-        return frozenset()
+        return frozenset(), frozenset()
 
 
 def facts_of(row: ListingRow) -> ListingFacts:
     attributes = row.attributes or {}
     return ListingFacts(
-        row.title, row.category_id, row.category_name or "", attributes, _functions(row.title, attributes)
+        row.title, row.category_id, row.category_name or "", attributes, *_functions(row.title, attributes)
     )
 
 

@@ -276,3 +276,10 @@ def test_electronics_by_product_words_need_the_electronics_qc_report_and_rc_toys
 def test_attribute_keys_alone_do_not_add_a_stream() -> None:
     facts = ListingFacts("Silicone phone case", attributes={"是否带电池 battery": "否"})
     assert needed_streams(facts, BOOK) == (Stream.PACKAGING,)
+
+
+def test_a_function_the_text_denies_does_not_add_its_stream_by_keyword() -> None:
+    lights = "LED fairy lights, batteries not included"
+    assert Stream.BATTERIES in needed_streams(ListingFacts(lights), BOOK)  # keywords alone: cautious
+    denied = ListingFacts(lights, functions=frozenset({"led"}), denied=frozenset({"battery"}))
+    assert set(needed_streams(denied, BOOK)) == {Stream.PACKAGING, Stream.EEE}
