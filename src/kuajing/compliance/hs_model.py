@@ -23,18 +23,26 @@ shares of the returned candidates add up to at most 1.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from kuajing.compliance.hs_nomenclature import Nomenclature
+from kuajing.compliance.hs_text import (
+    LATIN_TOKEN,
+    for_spans,
+    listing_text,
+    normalise,
+    positive,
+    scan_terms,
+    stem,
+    term_lengths,
+    tokens,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -48,29 +56,6 @@ FOR_FACTOR = 0.3  # terms after "for"/"适用于": the device a product fits
 TEMPERATURE = 0.3
 NONE_OF_THESE = 1.0  # the score of "none of the candidates", in the softmax
 POOL = 10  # leading scores that share the confidence
-
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
-_LATIN_TOKEN = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]")  # two characters or more
-_CJK_RUN = re.compile(f"[{_CJK}]+")
-_STOPWORDS = frozenset(
-    re.findall(
-        r"\S+",
-        "a an and or of the for with in on to by as at from other others n e c nec heading "
-        "headings chapter no not whether than thereof such kind kinds excluding including include "
-        "etc new hot sale fashion high quality free shipping style pcs pc set lot wholesale brand "
-        "original best top cheap 1pc 2pcs women men ",
-    )
-)  # "women"/"men" are handled by keyword entries (desc words), not as free tokens
-_ZH_NOISE = re.compile(
-    "新款|爆款|批发|包邮|跨境|专供|亚马逊|速卖通|厂家|直销|一件代发|代发|热卖|现货|定制|工厂|外贸|"
-    "欧美|韩版|网红|同款|跨境电商|定做|促销|特价"
-)
-_NEGATED = re.compile(
-    r"\([^()]*\b(?:other than|excluding|not|except)\b[^()]*\)|\b(?:other than|excluding|except|not)\b[^;,()]*"
-)  # "of textile materials (other than cotton)": cotton is not what this subheading is
-_FOR_EN = re.compile(r"\b(?:for|compatible with|fits?)\b")
-# 适用iPhone15 / 适用于苹果15: the marker, a short brand, then the model in Latin letters and digits
-_FOR_ZH = re.compile(f"(?:适用于|适用|适配|专用于|用于)[{_CJK}]{{0,4}}?[a-z0-9][a-z0-9 +/\\-]*")
 
 
 @dataclass(frozen=True)
@@ -151,45 +136,6 @@ class HsModel:
 # --- text ----------------------------------------------------------------------------------------
 
 
-def normalise(text: str) -> str:
-    """NFKC (full-width → half-width), lower case, listing noise words removed."""
-    return _ZH_NOISE.sub(" ", unicodedata.normalize("NFKC", text).lower())
-
-
-def positive(description: str) -> str:
-    """A nomenclature description without its "other than …" / "excluding …" clauses."""
-    return _NEGATED.sub(" ", description)
-
-
-@lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def tokens(text: str) -> list[str]:
-    """Latin word tokens (stemmed, no stop words, no bare numbers) and Chinese character bigrams."""
-    text = normalise(text)
-    out = [_stem(word) for word in _LATIN_TOKEN.findall(text) if word not in _STOPWORDS]
-    out = [word for word in out if word not in _STOPWORDS and not word.isdigit()]
-    for run in _CJK_RUN.findall(text):
-        out.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
-    return out
-
-
-def listing_text(title: str, attributes: Mapping[str, str] | None = None, category: str = "") -> str:
-    values = " ; ".join(str(value) for value in (attributes or {}).values())
-    return " ; ".join(part for part in (title, values, category) if part)
-
-
-# --- building ------------------------------------------------------------------------------------
-
-
 def keywords_from_toml(data: Mapping[str, Any]) -> tuple[KeywordEntry, ...]:
     """``[[product]]`` and ``[[material]]`` tables: terms, codes = {prefix = weight}, desc, desc_weight."""
     entries: list[KeywordEntry] = []
@@ -197,7 +143,7 @@ def keywords_from_toml(data: Mapping[str, Any]) -> tuple[KeywordEntry, ...]:
         for raw in data.get(kind, []):
             terms = tuple(dict.fromkeys(normalise(term).strip() for term in raw["terms"]))
             codes = tuple((str(code), float(weight)) for code, weight in raw.get("codes", {}).items())
-            desc = tuple(_stem(word.lower()) for word in raw.get("desc", []))
+            desc = tuple(stem(word.lower()) for word in raw.get("desc", []))
             entries.append(KeywordEntry(terms, codes, kind, desc, float(raw.get("desc_weight", 0.5))))
     return tuple(entries)
 
@@ -224,46 +170,6 @@ def _targets(entry: KeywordEntry, ranges: Mapping[str, IntArray], size: int) -> 
             weights[found] = np.maximum(weights[found], weight)
     hit = np.flatnonzero(weights)
     return hit.astype(np.intp), weights[hit]
-
-
-def _term_lengths(terms: Iterable[str]) -> tuple[int, ...]:
-    return tuple(sorted({len(term) for term in terms}, reverse=True))
-
-
-def _is_word_char(char: str) -> bool:
-    return char.isascii() and char.isalnum()
-
-
-def scan_terms(text: str, terms: Mapping[str, object], lengths: Sequence[int]) -> list[tuple[int, str]]:
-    """Leftmost-longest matches of known terms: (start, term). Latin terms match whole words only
-    (an "s"/"es" plural allowed); Chinese terms anywhere. One dictionary look-up per length."""
-    found: list[tuple[int, str]] = []
-    size, position = len(text), 0
-    while position < size:
-        char = text[position]
-        starts_word = not _is_word_char(char) or position == 0 or not _is_word_char(text[position - 1])
-        end = 0
-        if starts_word and not char.isspace():
-            for length in lengths:
-                term = text[position : position + length]
-                if len(term) == length and term in terms:
-                    end = _word_end(text, position + length, term)
-                    if end:
-                        found.append((position, term))
-                        break
-        position = end or position + 1
-    return found
-
-
-def _word_end(text: str, end: int, term: str) -> int:
-    """Where a match of ``term`` ending at ``end`` really ends, or 0 when it ends inside a word."""
-    if not _is_word_char(term[-1]):
-        return end
-    for plural in ("", "s", "es"):
-        stop = end + len(plural)
-        if text[end:stop] == plural and (stop >= len(text) or not _is_word_char(text[stop])):
-            return stop
-    return 0
 
 
 def _tfidf(
@@ -351,9 +257,7 @@ def build_model(
             term_entries.setdefault(term, []).append(number)
     by_word: dict[str, list[int]] = {}
     for position, code in enumerate(codes):
-        words = {
-            _stem(word) for word in _LATIN_TOKEN.findall(positive(nomenclature.description(code)).lower())
-        }
+        words = {stem(word) for word in LATIN_TOKEN.findall(positive(nomenclature.description(code)).lower())}
         for word in words:  # stop words kept: "men's" and "women's" matter here
             by_word.setdefault(word, []).append(position)
     desc_sets = [
@@ -372,7 +276,7 @@ def build_model(
         entry_targets=tuple(_targets(entry, ranges, size) for entry in keywords),
         entry_desc=tuple(desc_sets),
         term_entries={term: tuple(found) for term, found in term_entries.items()},
-        term_lengths=_term_lengths(term_entries),
+        term_lengths=term_lengths(term_entries),
     )
     return with_examples(model, examples)
 
@@ -401,16 +305,6 @@ def _vector(model: HsModel, text: str) -> dict[str, float]:
     }
     norm = math.sqrt(sum(value * value for value in weights.values())) or 1.0
     return {token: value / norm for token, value in weights.items()}
-
-
-def for_spans(title: str) -> list[tuple[int, int]]:
-    """The parts of a normalised title that name what the product fits ("for iPhone 15 …" to the
-    end of the title; "适用iPhone15" only as far as the model name, since the product follows)."""
-    spans = [(found.start(), found.end()) for found in _FOR_ZH.finditer(title)]
-    english = _FOR_EN.search(title)
-    if english is not None:
-        spans.append((english.start(), len(title)))
-    return spans
 
 
 def matched_entries(

@@ -9,14 +9,12 @@ from kuajing.compliance.hs_model import (
     HsModel,
     build_model,
     keywords_from_toml,
-    positive,
-    scan_terms,
     suggest,
-    tokens,
     with_examples,
 )
 from kuajing.compliance.hs_nomenclature import heading_text, nomenclature
 from kuajing.compliance.hs_service import base_model
+from kuajing.compliance.hs_text import positive, scan_terms, tokens
 
 
 @pytest.fixture(scope="module")
