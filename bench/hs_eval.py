@@ -65,14 +65,8 @@ def read_hs_eval(path: Path) -> list[Item]:
                 row[f"cate_lv{n}_desc_cn"] for n in range(1, 6) if row.get(f"cate_lv{n}_desc_cn")
             )
             gold = str(int(row["hs_code"])).zfill(10)
-            items.append(
-                (
-                    row["product_name"],
-                    _attributes(row.get("product_attributes")),
-                    f"{english} ; {chinese}",
-                    gold,
-                )
-            )
+            category = " ; ".join(part for part in (english, chinese) if part)
+            items.append((row["product_name"], _attributes(row.get("product_attributes")), category, gold))
     return items
 
 

@@ -21,9 +21,10 @@ _STOPWORDS = frozenset(
         "a an and or of the for with in on to by as at from other others n e c nec heading "
         "headings chapter no not whether than thereof such kind kinds excluding including include "
         "etc new hot sale fashion high quality free shipping style pcs pc set lot wholesale brand "
-        "original best top cheap 1pc 2pcs women men ",
+        "original best top cheap 1pc 2pcs women men mainland china origin cn yes none ",
     )
-)  # "women"/"men" are handled by keyword entries (desc words), not as free tokens
+)  # "women"/"men" are handled by keyword entries (desc words), not as free tokens; "Origin:
+# Mainland China" is on nearly every AliExpress listing and must not read as porcelain ("china")
 _ZH_NOISE = re.compile(
     "新款|爆款|批发|包邮|跨境|专供|亚马逊|速卖通|厂家|直销|一件代发|代发|热卖|现货|定制|工厂|外贸|"
     "欧美|韩版|网红|同款|跨境电商|定做|促销|特价"
