@@ -50,10 +50,14 @@ def case_for_issue(session: Session, ae_issue_id: int) -> ReturnCaseRow | None:
 
 
 def purchase_for(session: Session, order_id: int, line_id: int | None) -> PurchaseOrderRow | None:
-    """The purchase that bought this line (its cargo names the line), else the order's only one."""
+    """The purchase that bought this line (its cargo names the line), else the order's only one.
+
+    The order loop writes cargo line ids as strings (``orders.routing_service``): compare as text."""
     purchases = list(session.scalars(select(PurchaseOrderRow).where(PurchaseOrderRow.order_id == order_id)))
+    wanted = str(line_id)
     for purchase in purchases:
-        if line_id is not None and any(line_id in item.get("line_ids", []) for item in purchase.cargo):
+        named = {str(named_id) for item in purchase.cargo for named_id in item.get("line_ids", [])}
+        if line_id is not None and wanted in named:
             return purchase
     return purchases[0] if len(purchases) == 1 else None
 

@@ -138,3 +138,19 @@ def test_a_store_whose_issue_api_fails_falls_back_to_in_issue_and_the_issue_join
         assert case.ae_issue_id == int(opened["issue_id"])
         assert case.reason is not None  # the sandbox only gives reasons the mapping knows
         assert opened["reason_zh"] in (case.notes or "")
+
+
+def test_a_return_on_one_line_of_a_two_supplier_order_claims_from_that_lines_supplier(
+    sandbox: SandboxServer, database_url: str
+) -> None:
+    _, factory, bought = _bought_orders(sandbox, database_url)
+    two_suppliers = min(order for order, count in bought.items() if count == 2)
+    with factory() as session:
+        order = session.scalars(select(AeOrderRow).where(AeOrderRow.ae_order_id == two_suppliers)).one()
+        purchases = list(
+            session.scalars(select(PurchaseOrderRow).where(PurchaseOrderRow.order_id == order.id))
+        )
+        for purchase in purchases:  # the loop's cargo names each line, as text
+            line_id = int(purchase.cargo[0]["line_ids"][0])
+            found = repo.purchase_for(session, order.id, line_id)
+            assert found is not None and found.id == purchase.id
