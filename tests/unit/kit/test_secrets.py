@@ -134,6 +134,19 @@ def test_postgresql_without_a_key_refuses_to_start_in_both_languages() -> None:
     assert "pw" not in raised.value.message_en  # the URL's password is hidden
 
 
+def test_make_engine_refuses_postgresql_without_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kuajing.config import get_settings
+    from kuajing.db.engine import make_engine
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SecretKeyMissing):
+            make_engine("postgresql+psycopg://kuajing@127.0.0.1:1/kuajing")  # refused before connecting
+    finally:
+        get_settings.cache_clear()
+
+
 def test_log_redaction_masks_known_secrets_and_token_parameters(caplog: pytest.LogCaptureFixture) -> None:
     redaction.install()
     redaction.remember("known-secret-value-123")
