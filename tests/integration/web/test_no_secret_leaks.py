@@ -21,9 +21,9 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from starlette.routing import Route
 from typer.testing import CliRunner
 
 from kuajing.cli import app as cli_app
@@ -52,15 +52,16 @@ def _unique(label: str) -> str:
     return f"{label}-{secrets.token_hex(8)}"
 
 
-def _get_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
-    """Every GET route, through included routers (FastAPI keeps them apart from ``app.routes``)."""
+def _get_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, list[str]]]:
+    """Every GET route and its path parameters, through included routers (FastAPI keeps them apart
+    from ``app.routes``), the OpenAPI document and its docs page included."""
     for route in routes:
         inner = getattr(route, "original_router", None)
         if inner is not None:
             context = getattr(route, "include_context", None)
             yield from _get_routes(inner.routes, prefix + (getattr(context, "prefix", "") or ""))
-        elif isinstance(route, APIRoute) and "GET" in (route.methods or set()):
-            yield prefix + route.path, route
+        elif isinstance(route, Route) and "GET" in (route.methods or set()):
+            yield prefix + route.path, list(route.param_convertors)
 
 
 def _readable(content: bytes) -> str:
@@ -215,8 +216,7 @@ def _path_values(web: TestClient, factory: Any) -> dict[str, list[str]]:
 def _every_get_reply(web: TestClient, factory: Any) -> dict[str, str]:
     values = _path_values(web, factory)
     replies: dict[str, str] = {}
-    for path, route in _get_routes(list(web.app.routes)):  # type: ignore[attr-defined]
-        names = [param.name for param in route.dependant.path_params]
+    for path, names in _get_routes(list(web.app.routes)):  # type: ignore[attr-defined]
         targets = [path]
         for name in names:
             targets = [t.replace(f"{{{name}}}", value) for t in targets for value in values.get(name, ["1"])]
