@@ -152,4 +152,43 @@ COMPLIANCE_MESSAGES: dict[str, dict[str, str]] = {
     "compliance.qc.expiring": {"zh-CN": "即将到期", "en": "Expiring"},
     "compliance.qc.expired": {"zh-CN": "已过期/未生效", "en": "Expired / not yet valid"},
     "compliance.qc.download": {"zh-CN": "下载", "en": "Download"},
+    "compliance.tab.check": {"zh-CN": "商品核对", "en": "Check a product"},
+    "compliance.check.intro": {
+        "zh-CN": "买货前核对:标题和属性写的材质、功能是否与 1688 货源一致(海关按真实材质归类:标题写硅胶、"
+        "实为 PVC 的手机壳会被扣关),并给出 HS 编码候选。确认的编码会被模型学习。",
+        "en": "Check before buying: do the title and attributes state the same material and functions as the "
+        "1688 offer (customs classify by the real material: a PVC case titled 硅胶 gets held), with "
+        "ranked HS candidates. Codes you confirm are learnt by the model.",
+    },
+    "compliance.check.title": {"zh-CN": "速卖通标题", "en": "AliExpress title"},
+    "compliance.check.attrs": {
+        "zh-CN": "速卖通属性(每行 名称=值)",
+        "en": "AliExpress attributes (name=value per line)",
+    },
+    "compliance.check.offer_title": {"zh-CN": "1688 货源标题", "en": "1688 offer title"},
+    "compliance.check.offer_attrs": {
+        "zh-CN": "1688 货源属性(每行 名称=值)",
+        "en": "1688 offer attributes (name=value per line)",
+    },
+    "compliance.check.category": {"zh-CN": "类目(可选)", "en": "Category (optional)"},
+    "compliance.check.run": {"zh-CN": "核对", "en": "Check"},
+    "compliance.check.found": {"zh-CN": "识别到的材质与功能", "en": "Materials and functions found"},
+    "compliance.check.source": {"zh-CN": "来源", "en": "Source"},
+    "compliance.check.materials": {"zh-CN": "材质", "en": "Materials"},
+    "compliance.check.functions": {"zh-CN": "功能", "en": "Functions"},
+    "compliance.check.conflicts": {"zh-CN": "冲突", "en": "Conflicts"},
+    "compliance.check.no_conflicts": {"zh-CN": "未发现冲突。", "en": "No conflicts found."},
+    "compliance.check.evidence": {"zh-CN": "证据", "en": "Evidence"},
+    "compliance.check.proposed": {"zh-CN": "建议修改", "en": "Proposed correction"},
+    "compliance.check.proposed_title": {"zh-CN": "标题", "en": "Title"},
+    "compliance.check.proposed_attrs": {"zh-CN": "属性", "en": "Attributes"},
+    "compliance.check.candidates": {"zh-CN": "HS 编码候选", "en": "HS candidates"},
+    "compliance.check.confidence": {"zh-CN": "置信度", "en": "Confidence"},
+    "compliance.check.heading": {"zh-CN": "品目", "en": "Heading"},
+    "compliance.check.confirm": {"zh-CN": "确认此编码", "en": "Confirm this code"},
+    "compliance.check.confirmed": {"zh-CN": "已确认 HS 编码", "en": "Confirmed HS code"},
+    "compliance.check.source.listing_title": {"zh-CN": "速卖通标题", "en": "Listing title"},
+    "compliance.check.source.listing_attributes": {"zh-CN": "速卖通属性", "en": "Listing attributes"},
+    "compliance.check.source.offer_title": {"zh-CN": "1688 标题", "en": "Offer title"},
+    "compliance.check.source.offer_attributes": {"zh-CN": "1688 属性", "en": "Offer attributes"},
 }

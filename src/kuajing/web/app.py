@@ -125,4 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from kuajing.compliance import routes as compliance_routes
 
     app.include_router(compliance_routes.router)
+    from kuajing.compliance import check_routes
+
+    app.include_router(check_routes.router)
     return app
