@@ -61,10 +61,17 @@ def sync_listings(
     now: datetime,
     today: date,
     book: RuleBook | None = None,
+    only_new: bool = False,
 ) -> ListingSyncReport:
+    """Reads each product seen on an order from AliExpress and upserts its listing (re-checked when it
+    changed). ``only_new``: just the products without a listing yet — what the order loop does after
+    each pass, so a new product is checked the day it first sells; a full run refreshes the rest."""
     report = ListingSyncReport()
     stores: dict[int, AliExpressStore | None] = {}
+    listed = repo.listed_product_ids(session) if only_new else set()
     for seen in repo.seen_products(session):
+        if seen.product_id in listed:
+            continue
         report.seen += 1
         if seen.store_id not in stores:
             stores[seen.store_id] = session.get(AliExpressStore, seen.store_id)

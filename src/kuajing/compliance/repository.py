@@ -70,6 +70,10 @@ def stale_listings(
     return list(session.scalars(query.order_by(ListingRow.id)))
 
 
+def listed_product_ids(session: Session) -> set[int]:
+    return {int(pid) for pid in session.scalars(select(ListingRow.product_id))}
+
+
 def seen_products(session: Session) -> list[SeenProduct]:
     """Every product id on a stored order line, with its store, last title and most used 1688 offer."""
     query = (

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
+from kuajing.housekeeping import after_pass
 from kuajing.jobs import PassSummary, run_pass
 from kuajing.kit.remote_clock import clock_for
-from kuajing.notify.run import run_alert_pass
 from kuajing.orders import queue
 from kuajing.stores.pool import ClientPool
 
@@ -96,7 +96,7 @@ def run(
                 f"[dim]{summary.started_at:%Y-%m-%d %H:%M} pass: orders {dict(summary.orders)} "
                 f"purchases {dict(summary.purchases)} tracking {dict(summary.tracking)}[/dim]"
             )
-            run_alert_pass(factory, settings, clock.now())  # own session; logs errors, never raises
+            after_pass(factory, settings, clock.now(), pool)  # intake, new listings, alerts; never raises
             time.sleep(pause)
 
 

@@ -109,8 +109,8 @@ def _point_clients_at(base: str, sandbox: object) -> None:
 
 def _start_loop(factory: sessionmaker[Session], tick_seconds: float) -> None:
     """The order loop, as `kuajing run` would run it, on the sandbox's clock."""
+    from kuajing.housekeeping import after_pass
     from kuajing.jobs import run_pass
-    from kuajing.notify.run import run_alert_pass
     from kuajing.stores.pool import ClientPool
 
     def loop() -> None:
@@ -124,7 +124,7 @@ def _start_loop(factory: sessionmaker[Session], tick_seconds: float) -> None:
                     f"[loop {clock.now():%m-%d %H:%M}] orders {dict(summary.orders)} "
                     f"purchases {dict(summary.purchases)} tracking {dict(summary.tracking)}"
                 )
-                run_alert_pass(factory, settings, clock.now())  # KUAJING_ALERTS_ENABLED; never raises
+                after_pass(factory, settings, clock.now(), pool)  # intake, new listings, alerts; never raises
             except httpx.HTTPError:
                 pool.close()
                 return  # the sandbox has stopped: the demo is ending
