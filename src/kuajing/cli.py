@@ -32,6 +32,7 @@ from kuajing.sourcing.lifecycle_cli import lifecycle_app
 from kuajing.sourcing.selection_cli import selection_app
 from kuajing.stores.cli import app as stores_app
 from kuajing.web.cli import demo, serve
+from kuajing.workers.cli import worker
 
 app = typer.Typer(
     name="kuajing",
@@ -83,6 +84,7 @@ app.command(help="List price per country that earns the target margin on the bes
 app.command(help="One pass: sync orders, buy what is due on 1688, upload tracking. Exit 0 when it ran.")(sync)
 app.command(help="Run the order loop continuously (KUAJING_RUN_INTERVAL_SECONDS between passes).")(run)
 app.command(help="Serve the web pages and /api.")(serve)
+app.command(help="PostgreSQL: run the loop's jobs, on any number of machines (SQLite: `run`).")(worker)
 app.command(help="Run the product on SQLite against the sandbox, with a web page to look at.")(demo)
 
 

@@ -17,22 +17,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kuajing.config import Settings
 from kuajing.fulfilment.carriers import load_carrier_map
-from kuajing.fulfilment.service import track_purchase
 from kuajing.fulfilment.trace_repository import TraceRepository
 from kuajing.fulfilment.trace_service import read_trace
 from kuajing.fulfilment.tracking import load_trace_policy
+from kuajing.jobs_purchases import LEASE, due_purchases, work_purchase
 from kuajing.kit.errors import KuajingError
 from kuajing.kit.money import FxRate
 from kuajing.logistics.catalog import LogisticsCatalog
 from kuajing.logistics.service import catalog_for
-from kuajing.marketplaces.alibaba1688 import Alibaba1688Client
-from kuajing.marketplaces.aliexpress import AliExpressClient, LogisticsService
+from kuajing.marketplaces.aliexpress import LogisticsService
 from kuajing.marketplaces.errors import MarketplaceError
 from kuajing.orders.mapping import RuleBook
 from kuajing.orders.repository import OrderRepository
@@ -40,18 +38,15 @@ from kuajing.orders.routing import RoutingPolicy
 from kuajing.orders.routing_batch import offers_for, route_fresh
 from kuajing.orders.routing_service import RoutingContext, reread_before_buying, route_order
 from kuajing.orders.rules_store import load_rulebook
-from kuajing.orders.sync import SyncResult, SyncSettings, set_order_state, sync_store
+from kuajing.orders.sync import SyncResult, SyncSettings, sync_store
 from kuajing.orders.tables import AeOrderRow
-from kuajing.purchasing.model import OrderState, PurchaseState
-from kuajing.purchasing.service import place_purchase, set_purchase_state
-from kuajing.purchasing.tables import PurchaseOrderRow
+from kuajing.purchasing.model import OrderState
 from kuajing.sourcing.snapshots import OfferSnapshots
 from kuajing.stores.pool import ClientPool
 from kuajing.stores.repository import StoreRepository
 from kuajing.stores.tables import AliExpressStore
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=5)
 ROUTE_BATCH = 5_000  # READY orders routed under one lease and one commit
 
 
@@ -117,28 +112,96 @@ def _pass(
         store_ids = [store.id for store in StoreRepository(session).aliexpress_stores()]
     approved: dict[int, list[LogisticsService]] = {}
     for store_id in store_ids:
-        with factory() as session:
-            store = session.get(AliExpressStore, store_id)
-            assert store is not None
-            client = pool.store(store)
-            result = sync_store(
-                session,
-                store,
-                client,
-                now=now(),
-                settings=SyncSettings(buy_after=timedelta(minutes=settings.buy_after_minutes)),
-                actor=f"job:sync@{worker}",
-            )
-            try:
-                approved[store_id] = client.list_logistics_services()
-            except MarketplaceError as error:
-                summary.errors.append(f"approved carriers of {store.name}: {error}")
-            session.commit()
-            summary.syncs.append(result)
-            tick("sync", 1)
+        result, carriers = sync_one_store(
+            factory, settings, pool, store_id, now=now, worker=worker, errors=summary.errors
+        )
+        if carriers is not None:
+            approved[store_id] = carriers
+        summary.syncs.append(result)
+        tick("sync", 1)
     _work_orders(factory, settings, pool, now, worker, summary, tick)
-    _work_purchases(factory, settings, pool, now, worker, summary, approved, tick)
+    _work_purchases(factory, pool, now, worker, summary, approved, tick)
     _read_traces(factory, pool, now, summary, tick)
+
+
+def sync_one_store(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    pool: ClientPool,
+    store_id: int,
+    *,
+    now: Callable[[], datetime],
+    worker: str,
+    errors: list[str],
+) -> tuple[SyncResult, list[LogisticsService] | None]:
+    """Sync one store's orders (one commit) and read its approved carriers (None when that failed)."""
+    with factory() as session:
+        store = session.get(AliExpressStore, store_id)
+        assert store is not None
+        client = pool.store(store)
+        result = sync_store(
+            session,
+            store,
+            client,
+            now=now(),
+            settings=SyncSettings(buy_after=timedelta(minutes=settings.buy_after_minutes)),
+            actor=f"job:sync@{worker}",
+        )
+        carriers: list[LogisticsService] | None = None
+        try:
+            carriers = client.list_logistics_services()
+        except MarketplaceError as error:
+            errors.append(f"approved carriers of {store.name}: {error}")
+        session.commit()
+    return result, carriers
+
+
+def orders_to_route(factory: sessionmaker[Session], moment: datetime) -> list[tuple[int, OrderState, int]]:
+    """(order id, state, store id) of the NEW, READY and EXCEPTION orders due now and not leased."""
+    with factory() as session:
+        return [
+            (row.id, OrderState(row.state), row.store_id)
+            for row in OrderRepository(session).due_orders(
+                [OrderState.NEW, OrderState.READY, OrderState.EXCEPTION], moment, limit=100_000
+            )
+        ]
+
+
+def order_context(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    pool: ClientPool,
+    worker: str,
+    rulebook: RuleBook | None = None,
+) -> ContextMaker:
+    """The routing context for a pass (or a job): the rule book is read once, here, unless given."""
+    if rulebook is None:
+        with factory() as session:
+            rulebook = load_rulebook(session)
+    return _context_maker(settings, rulebook, pool, worker)
+
+
+def work_order(
+    factory: sessionmaker[Session],
+    pool: ClientPool,
+    order_id: int,
+    state: OrderState,
+    make_context: ContextMaker,
+    *,
+    now: Callable[[], datetime],
+    worker: str,
+    errors: list[str],
+) -> str:
+    """A NEW order is re-read from AliExpress (past its cancellation window: "ready"); a READY or
+    EXCEPTION one is routed on its own. Under the order's lease (``one_order``)."""
+
+    def reread(session: Session, order: AeOrderRow, ctx: RoutingContext) -> str:
+        store = session.get(AliExpressStore, order.store_id)
+        assert store is not None  # a foreign key
+        return reread_before_buying(session, order, pool.store(store), ctx)
+
+    step = reread if state == OrderState.NEW else route_order
+    return one_order(factory, order_id, step, make_context, now=now, worker=worker, errors=errors)
 
 
 def _work_orders(
@@ -151,29 +214,15 @@ def _work_orders(
     tick: Callable[[str, int], None],
 ) -> None:
     """NEW orders are re-read one by one (an AliExpress call each); READY ones are routed in batches."""
-    with factory() as session:
-        due = [
-            (row.id, OrderState(row.state), row.store_id)
-            for row in OrderRepository(session).due_orders(
-                [OrderState.NEW, OrderState.READY, OrderState.EXCEPTION], now(), limit=100_000
-            )
-        ]
-        rulebook = load_rulebook(session)
-    make_context = _context_maker(settings, rulebook, pool, worker)
-
-    def reread(session: Session, order: AeOrderRow, ctx: RoutingContext) -> str:
-        store = session.get(AliExpressStore, order.store_id)
-        assert store is not None  # a foreign key
-        return reread_before_buying(session, order, pool.store(store), ctx)
-
+    due = orders_to_route(factory, now())
+    make_context = order_context(factory, settings, pool, worker)
     ready: dict[int, list[int]] = {}
     for order_id, state, store_id in due:
         if state == OrderState.READY:
             ready.setdefault(store_id, []).append(order_id)
             continue
-        step = reread if state == OrderState.NEW else route_order
-        outcome = one_order(
-            factory, order_id, step, make_context, now=now, worker=worker, errors=summary.errors
+        outcome = work_order(
+            factory, pool, order_id, state, make_context, now=now, worker=worker, errors=summary.errors
         )
         if outcome == "ready":  # the window is over and AliExpress still says paid: route it below
             ready.setdefault(store_id, []).append(order_id)
@@ -311,7 +360,6 @@ def _refresh_offers(session: Session, order_ids: Sequence[int], ctx: RoutingCont
 
 def _work_purchases(
     factory: sessionmaker[Session],
-    settings: Settings,
     pool: ClientPool,
     now: Callable[[], datetime],
     worker: str,
@@ -320,61 +368,29 @@ def _work_purchases(
     tick: Callable[[str, int], None],
 ) -> None:
     carrier_map = load_carrier_map()
-    active = [PurchaseState.PLANNED, PurchaseState.PLACING, PurchaseState.PLACED, PurchaseState.SHIPPED]
     with factory() as session:
-        moment = now()
-        due = list(
-            session.execute(
-                select(PurchaseOrderRow.id, PurchaseOrderRow.order_id)
-                .where(PurchaseOrderRow.state.in_([s.value for s in active]))
-                .where(PurchaseOrderRow.due_at <= moment)  # None = parked until a person acts
-                .order_by(PurchaseOrderRow.id)
-            )
-        )
+        due = due_purchases(session, now())
     for purchase_id, order_id in due:
-        with factory() as session:
-            repo = OrderRepository(session)
-            moment = now()
-            if not repo.claim(order_id, worker, moment, moment + LEASE):
-                summary.purchases["leased_elsewhere"] += 1
-                continue
-            session.commit()
-            purchase = session.get(PurchaseOrderRow, purchase_id)
-            order = repo.get(order_id)
-            assert purchase is not None and order is not None
-            if purchase.due_at is not None and purchase.due_at > moment:
-                repo.release(order)
-                session.commit()
-                continue
-            store, account = StoreRepository(session).store_with_buyer(order.store_id)
-            if account is None:
-                summary.errors.append(f"store {store.name} has no 1688 buyer account")
-                repo.release(order)
-                session.commit()
-                continue
-            try:
-                _step_purchase(
-                    session,
-                    purchase,
-                    order,
-                    pool.buyer(account),
-                    pool.store(store),
-                    approved.get(store.id),
-                    carrier_map,
-                    moment,
-                    worker,
-                    summary,
-                )
-            except KuajingError as error:
-                session.rollback()
-                summary.errors.append(f"purchase {purchase_id}: {error}")
-                log.warning("purchase %s: %s", purchase_id, error)
-                order = repo.get(order_id)
-                if order is None:
-                    continue
-            repo.release(order)
-            session.commit()
+        outcome = work_purchase(
+            factory,
+            pool,
+            purchase_id,
+            order_id,
+            now=now,
+            worker=worker,
+            summary=summary,
+            approved=lambda store: approved.get(store.id),
+            carrier_map=carrier_map,
+        )
+        if outcome in ("worked", "error"):
             tick("purchase", 1)
+
+
+def read_due_traces(
+    factory: sessionmaker[Session], pool: ClientPool, now: Callable[[], datetime], summary: PassSummary
+) -> None:
+    """The trace stage on its own (the worker's ``read_traces`` job)."""
+    _read_traces(factory, pool, now, summary, lambda stage, n: None)
 
 
 def _read_traces(
@@ -400,79 +416,3 @@ def _read_traces(
         summary.tracking["trace_read" if read.error is None else "trace_failed"] += 1
         summary.tracking["trace_events"] += read.new_events
         tick("trace", 1)
-
-
-def _step_purchase(
-    session: Session,
-    purchase: PurchaseOrderRow,
-    order: AeOrderRow,
-    buyer: Alibaba1688Client,
-    seller: AliExpressClient,
-    approved: list[LogisticsService] | None,
-    carrier_map: dict[str, str],
-    moment: datetime,
-    worker: str,
-    summary: PassSummary,
-) -> None:
-    actor = f"job:purchase@{worker}"
-    state = PurchaseState(purchase.state)
-    if state == PurchaseState.PLANNED and OrderState(order.state) == OrderState.CANCELLED:
-        set_purchase_state(
-            session,
-            purchase,
-            PurchaseState.CANCELLED,
-            at=moment,
-            actor=actor,
-            reason="AliExpress order cancelled before the purchase was sent",
-        )
-        summary.purchases["cancelled"] += 1
-    elif state in (PurchaseState.PLANNED, PurchaseState.PLACING):
-        outcome = place_purchase(session, purchase, order, buyer, now=moment, actor=actor)
-        label = "created" if outcome.created else "adopted" if outcome.adopted else outcome.state.value
-        summary.purchases[label] += 1
-        _after_placement(session, order, moment, actor)
-    elif approved is not None:  # without the approved list this pass, nothing is uploaded blind
-        tracked = track_purchase(
-            session,
-            purchase,
-            order,
-            buyer,
-            seller,
-            approved=approved,
-            carrier_map=carrier_map,
-            now=moment,
-            actor=f"job:track@{worker}",
-        )
-        label = "uploaded" if tracked.uploaded else tracked.flagged.value if tracked.flagged else "waiting"
-        summary.tracking[label] += 1
-
-
-def _after_placement(session: Session, order: AeOrderRow, now: datetime, actor: str) -> None:
-    lines = OrderRepository(session).lines_of(order.id)
-    carried = {line.purchase_id for line in lines if line.purchase_id}
-    # A FAILED purchase whose lines moved to another supplier no longer speaks for the order.
-    states = {
-        row.state
-        for row in session.scalars(select(PurchaseOrderRow).where(PurchaseOrderRow.order_id == order.id))
-        if row.state != PurchaseState.FAILED.value or row.id in carried
-    }
-    pending_lines = any(
-        line.state in ("new", "exception", "routed") and line.purchase_id is None for line in lines
-    )
-    if (
-        OrderState(order.state) == OrderState.BUYING
-        and not pending_lines
-        and states
-        <= {
-            PurchaseState.PLACED.value,
-            PurchaseState.SHIPPED.value,
-            PurchaseState.FULFILLED.value,
-        }
-    ):
-        set_order_state(
-            session, order, OrderState.BOUGHT, at=now, actor=actor, reason="every purchase placed"
-        )
-    elif PurchaseState.FAILED.value in states or PurchaseState.NEEDS_REVIEW.value in states:
-        set_order_state(
-            session, order, OrderState.EXCEPTION, at=now, actor=actor, reason="a purchase needs a person"
-        )
