@@ -25,6 +25,8 @@ POSTGRES_URL = os.environ.get("KUAJING_TEST_POSTGRES_URL", "")
 # Stored secrets are encrypted, and PostgreSQL refuses to start without a key: tests share this one
 # (those about the key file or a missing key take it away with monkeypatch).
 os.environ.setdefault("KUAJING_SECRET_KEY", "kQ5RN3c3kg25xK1KQ4VK96ktjaFo97Bbep5HDG-l6C8=")
+# Page tests act as the implicit owner (user:web); tests/integration/accounts turn sign-in on.
+os.environ.setdefault("KUAJING_AUTH_REQUIRED", "false")
 _postgres_outcomes: dict[str, int] = {"passed": 0, "skipped": 0, "failed": 0}
 
 

@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     # Demo and tests only: follow the sandbox's simulated clock (its base URL) instead of the wall clock.
     clock_url: str = ""
 
+    # Sign-in (accounts/): KUAJING_AUTH_REQUIRED=false only for tests and a machine nobody else reaches.
+    auth_required: bool = True
+    login_max_failures: int = 5  # failed sign-ins in a row before the account locks …
+    login_lock_minutes: float = 15.0  # … for this long
+    session_hours: float = 12.0  # a session ends this long after sign-in, or …
+    session_idle_minutes: float = 120.0  # … after this long without a request
+    cookie_secure: bool = False  # KUAJING_COOKIE_SECURE=true behind https: the cookie is sent only there
+
     # Back-off between retries of throttled or failed platform calls (both platforms).
     retry_base_delay_seconds: float = 0.5
     retry_max_delay_seconds: float = 8.0

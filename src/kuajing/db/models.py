@@ -3,6 +3,7 @@
 A new context with a ``tables.py`` adds one import line here.
 """
 
+from kuajing.accounts import tables as accounts_tables
 from kuajing.aftersales import tables as aftersales_tables
 from kuajing.compliance import hs_tables as compliance_hs_tables
 from kuajing.compliance import opinion_tables as compliance_opinion_tables
@@ -19,6 +20,7 @@ from kuajing.stores import tables as stores_tables
 
 __all__ = [
     "Base",
+    "accounts_tables",
     "aftersales_tables",
     "compliance_hs_tables",
     "compliance_opinion_tables",

@@ -899,3 +899,17 @@ MESSAGES.update(
 from kuajing.compliance.messages import COMPLIANCE_MESSAGES  # noqa: E402
 
 MESSAGES.update(COMPLIANCE_MESSAGES)
+
+# --- 账号: sign-in, users, the audit log (texts in accounts/messages.py) ---
+from kuajing.accounts.messages import ACCOUNT_MESSAGES  # noqa: E402
+
+MESSAGES.update(ACCOUNT_MESSAGES)
+
+# --- Texts that pages built in Python or showed raw (the every-page bilingual test) ---------------
+MESSAGES.update(
+    {
+        "reports.chart.profit": {"zh-CN": "利润 (CNY)", "en": "Profit (CNY)"},
+        "reports.chart.on_time": {"zh-CN": "按时发货率 %", "en": "On-time dispatch %"},
+        "reports.chart.claims": {"zh-CN": "售后 (CNY)", "en": "After-sales (CNY)"},
+    }
+)

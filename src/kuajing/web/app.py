@@ -58,6 +58,7 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
         "other_lang": "en" if language == "zh-CN" else "zh-CN",
         "t": lambda key, **values: translate(key, language, **values),
         "version": __version__,
+        "me": getattr(request.state, "principal", None),  # accounts.web: who is signed in
     }
     full.update(context)
     response = templates.TemplateResponse(request, name, full, status_code=status_code)
@@ -77,6 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(app.state.engine)
     app.state.templates = make_templates()
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    from kuajing.accounts.web import SignInMiddleware
+
+    app.add_middleware(SignInMiddleware)  # every request: session or token, CSRF, the role's permission
 
     @app.exception_handler(KuajingError)
     async def handle_kuajing_error(request: Request, error: KuajingError) -> Response:
@@ -128,4 +132,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from kuajing.compliance import check_routes
 
     app.include_router(check_routes.router)
+    from kuajing.accounts import admin_routes as account_admin_routes
+    from kuajing.accounts import routes as account_routes
+
+    app.include_router(account_routes.router)
+    app.include_router(account_admin_routes.router)
     return app

@@ -1,0 +1,206 @@
+"""The owner's pages: users (``/admin/users``) and the audit log (``/audit``, ``/audit.xlsx``,
+``/api/audit``). The middleware lets only ``users.manage`` / ``audit.read`` through
+(``accounts.route_actions``); every user change is itself written to the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from kuajing.accounts import audit, service
+from kuajing.accounts.errors import AccountInvalid
+from kuajing.accounts.model import Role
+from kuajing.accounts.repository import AccountRepository
+from kuajing.accounts.tables import AuditEntryRow, UserRow
+from kuajing.accounts.web import audit as audit_request
+from kuajing.accounts.web import clock
+from kuajing.db.uow import UnitOfWork
+from kuajing.kit.errors import KuajingError, ValidationFailed
+from kuajing.stores.repository import StoreRepository
+from kuajing.web.app import render
+
+router = APIRouter()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def user_view(row: UserRow, store_ids: frozenset[int]) -> dict[str, Any]:
+    return {
+        "username": row.username,
+        "display_name": row.display_name,
+        "role": row.role,
+        "active": row.active,
+        "locked_until": row.locked_until.isoformat() if row.locked_until else None,
+        "store_ids": sorted(store_ids),
+    }
+
+
+def _store_ids(values: list[str]) -> frozenset[int]:
+    return frozenset(int(value) for value in values if value.strip().isdigit())
+
+
+def _users_page(request: Request, error: KuajingError | None = None, saved: bool = False) -> HTMLResponse:
+    with UnitOfWork(request.app.state.session_factory) as uow:
+        repo = AccountRepository(uow.session)
+        users = [(row, repo.store_ids(row.id)) for row in repo.users()]
+        stores = list(StoreRepository(uow.session).aliexpress_stores())
+        uow.session.expunge_all()
+    context = {
+        "users": users,
+        "stores": stores,
+        "roles": list(Role),
+        "error": error,
+        "saved": saved,
+        "active": "users",
+        "now": clock(request).now(),
+    }
+    return render(request, "admin_users.html", context, status_code=error.http_status if error else 200)
+
+
+@router.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
+def users_page(request: Request, saved: int = 0) -> HTMLResponse:
+    return _users_page(request, saved=bool(saved))
+
+
+@router.post("/admin/users", include_in_schema=False)
+async def create_user(request: Request) -> Response:
+    form = await request.form()
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    stores = _store_ids([value for value in form.getlist("stores") if isinstance(value, str)])
+    now = clock(request).now()
+
+    def job(session: Session) -> None:
+        row = service.create_user(
+            session,
+            values.get("username", ""),
+            values.get("password", ""),
+            values.get("role", ""),
+            now=now,
+            display_name=values.get("display_name", ""),
+            store_ids=stores,
+        )
+        audit_request(request, session, "user.create", "user", row.username, None, user_view(row, stores))
+
+    return _run(request, job)
+
+
+def _run(request: Request, job: Any) -> Response:
+    try:
+        with UnitOfWork(request.app.state.session_factory) as uow:
+            job(uow.session)
+            uow.commit()
+    except AccountInvalid as error:
+        return _users_page(request, error=error)
+    return RedirectResponse("/admin/users?saved=1", status_code=303)
+
+
+@router.post("/admin/users/{user_id}", include_in_schema=False)
+async def change_user(request: Request, user_id: int) -> Response:
+    """``op``: role (``role``), stores (``stores`` …), disable, enable, unlock, password (``password``)."""
+    form = await request.form()
+    op = str(form.get("op") or "")
+    stores = _store_ids([value for value in form.getlist("stores") if isinstance(value, str)])
+
+    def job(session: Session) -> None:
+        repo = AccountRepository(session)
+        row = repo.user(user_id)
+        if row is None:
+            raise AccountInvalid(f"no user {user_id}", f"没有用户 {user_id}", http_status=404)
+        before = user_view(row, repo.store_ids(row.id))
+        if op == "role":
+            if row.role == Role.OWNER and str(form.get("role")) != Role.OWNER:
+                _keep_an_owner(repo)
+            service.set_role(session, row, str(form.get("role") or ""))
+        elif op == "stores":
+            service.set_stores(session, row, stores)
+        elif op in ("disable", "enable"):
+            if op == "disable" and row.role == Role.OWNER:
+                _keep_an_owner(repo)
+            service.set_active(session, row, op == "enable")
+        elif op == "unlock":
+            service.unlock(session, row)
+        elif op == "password":
+            service.change_password(session, row, None, str(form.get("password") or ""))
+        else:
+            raise AccountInvalid(f"no operation {op!r}", f"没有操作 {op!r}")
+        after = user_view(row, repo.store_ids(row.id))
+        audit_request(request, session, f"user.{op}", "user", row.username, before, after)
+
+    return _run(request, job)
+
+
+def _keep_an_owner(repo: AccountRepository) -> None:
+    if repo.count_active_users(Role.OWNER.value) <= 1:
+        raise AccountInvalid("the last active owner cannot be removed", "不能停用或降级最后一个管理员")
+
+
+# --- the audit log -------------------------------------------------------------------------------
+
+
+def _day(value: str, tz: ZoneInfo, field: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(), tz)
+    except ValueError:
+        raise ValidationFailed(f"{field}: a date is YYYY-MM-DD", f"{field}:日期格式为 YYYY-MM-DD") from None
+
+
+def _entries(
+    request: Request, who: str, action: str, kind: str, since: str, until: str
+) -> list[AuditEntryRow]:
+    tz = ZoneInfo(request.app.state.settings.timezone)
+    start, end = _day(since, tz, "since"), _day(until, tz, "until")
+    with UnitOfWork(request.app.state.session_factory) as uow:
+        rows = list(
+            AccountRepository(uow.session).audit_entries(
+                who=who.strip(),
+                action=action.strip(),
+                object_kind=kind.strip(),
+                since=start,
+                until=end + timedelta(days=1) if end else None,
+                limit=5000,
+            )
+        )
+        uow.session.expunge_all()
+    return rows
+
+
+@router.get("/audit", response_class=HTMLResponse, include_in_schema=False)
+def audit_page(
+    request: Request, who: str = "", action: str = "", kind: str = "", since: str = "", until: str = ""
+) -> HTMLResponse:
+    rows = _entries(request, who, action, kind, since, until)
+    filters = {"who": who, "action": action, "kind": kind, "since": since, "until": until}
+    query = "&".join(f"{key}={value}" for key, value in filters.items() if value)
+    context = {"entries": rows[:500], "filters": filters, "query": query, "active": "audit"}
+    return render(request, "audit.html", context)
+
+
+@router.get("/audit.xlsx", include_in_schema=False)
+def audit_xlsx(
+    request: Request, who: str = "", action: str = "", kind: str = "", since: str = "", until: str = ""
+) -> Response:
+    rows = _entries(request, who, action, kind, since, until)
+    headers = {"Content-Disposition": 'attachment; filename="audit-log.xlsx"'}
+    return Response(audit.workbook(rows), media_type=XLSX, headers=headers)
+
+
+@router.get("/api/audit", tags=["audit"])
+def audit_api(
+    request: Request,
+    who: str = "",
+    action: str = "",
+    kind: str = "",
+    since: str = "",
+    until: str = "",
+    limit: int = Query(500, ge=1, le=5000),
+) -> list[dict[str, Any]]:
+    return [audit.entry_dict(row) for row in _entries(request, who, action, kind, since, until)[:limit]]
+
+
+__all__ = ["router", "user_view"]
