@@ -60,7 +60,9 @@ class Secret:
 
     def masked(self) -> str:
         """What a page may show: the last 4 characters, the rest masked (``****abcd``)."""
-        return "" if not self._value else "****" + self._value[-4:] if len(self._value) > 8 else "****"
+        if not self._value:
+            return ""
+        return "****" + self._value[-4:] if len(self._value) > 8 else "****"  # short: nothing shown
 
     def __bool__(self) -> bool:
         return bool(self._value)
