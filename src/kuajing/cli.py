@@ -8,6 +8,7 @@ import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from kuajing import __version__
+from kuajing.accounts.cli import user_app
 from kuajing.aftersales.cli import aftersales_app
 from kuajing.compliance.cli import compliance_app
 from kuajing.compliance.epr_cli import epr_app, listings_app
@@ -78,6 +79,7 @@ app.add_typer(epr_app, name="epr", help="EPR 注册号 / EPR numbers per country
 app.add_typer(listings_app, name="listings", help="速卖通商品合规 / Listings: sync, import, add, check.")
 app.add_typer(qc_app, name="qc", help="质检报告 / QC reports for category review: add, list.")
 app.add_typer(secrets_app, name="secrets", help="加密密钥 / Secrets at rest: status, rotate-key, new-key.")
+app.add_typer(user_app, name="user", help="用户 / Users: create, list, set-role, disable, token.")
 app.add_typer(hs_app, name="hs", help="HS 编码 / HS candidates for a listing; confirm, confirmations.")
 app.command(help="Landed cost on every logistics line for a parcel to a country; the best line first.")(quote)
 app.command(help="List price per country that earns the target margin on the best line.")(price)

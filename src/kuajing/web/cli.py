@@ -19,8 +19,10 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8700, help="Port to listen on."),
 ) -> None:
+    from kuajing.accounts.bootstrap import require_a_user
     from kuajing.web.app import create_app
 
+    require_a_user(get_settings())  # sign-in on and no user: says to run `kuajing user create`
     uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
 
 
@@ -78,7 +80,10 @@ def demo(
     _start_clock(base, tick_seconds)
     _start_loop(factory, tick_seconds)
     typer.secho(f"\n  sandbox  {base}   (state: {base}/sandbox/state)", fg="cyan")
-    typer.secho(f"  kuajing  http://127.0.0.1:{port}/   ← open this page   (Ctrl-C stops both)\n", fg="green")
+    typer.secho(f"  kuajing  http://127.0.0.1:{port}/   ← open this page   (Ctrl-C stops both)", fg="green")
+    from kuajing.accounts.bootstrap import demo_owner_lines
+
+    typer.secho("\n".join(demo_owner_lines(settings)) + "\n", fg="green")
     try:
         uvicorn.run(create_app(get_settings()), host="127.0.0.1", port=port, log_level="warning")
     finally:
