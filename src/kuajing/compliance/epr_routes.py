@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from kuajing.accounts.web import audit
 from kuajing.compliance import repository as repo
 from kuajing.compliance import schemas, service
 from kuajing.compliance.epr import QcFamily, Stream, parse_stream
@@ -59,6 +60,8 @@ def _save_epr(
             raise ValidationFailed(
                 f"stream: unknown {stream!r}", f"类别未知:{stream!r}", details={"field": "stream"}
             ) from None
+        found = repo.registration(session, registration_id) if registration_id is not None else None
+        before = schemas.registration_to_dict(found) if found is not None else None
         outcome = service.save_registration(
             session,
             country=country,
@@ -71,6 +74,9 @@ def _save_epr(
             now=now,
             today=today,
         )
+        after = schemas.registration_to_dict(outcome.row)
+        action = "epr.create" if registration_id is None else "epr.edit"
+        audit(request, session, action, "epr_registration", outcome.row.id, before, after)
         return outcome
 
     def on_error(error: KuajingError) -> HTMLResponse:
@@ -130,9 +136,17 @@ def remove_epr(request: Request, registration_id: int) -> Response:
         request,
         "/compliance/epr",
         "removed",
-        lambda s: service.remove_registration(s, registration_id, now=now, today=today),
+        lambda s: _remove_epr(request, s, registration_id, now=now, today=today),
         lambda e: page(request, "compliance_epr.html", _epr, error=e, status_code=e.http_status),
     )
+
+
+def _remove_epr(request: Request, session: Session, registration_id: int, **when: Any) -> int:
+    found = repo.registration(session, registration_id)
+    before = schemas.registration_to_dict(found) if found is not None else None
+    removed = service.remove_registration(session, registration_id, **when)
+    audit(request, session, "epr.delete", "epr_registration", registration_id, before, None)
+    return removed
 
 
 # --- QC reports -----------------------------------------------------------------------------------------

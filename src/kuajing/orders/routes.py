@@ -21,6 +21,8 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kuajing.accounts import store_scope as scoped
+from kuajing.accounts.web import audit, store_scope
 from kuajing.config import Settings
 from kuajing.kit.errors import NotFound
 from kuajing.orders import actions
@@ -28,7 +30,7 @@ from kuajing.orders import web_helpers as web
 from kuajing.orders.mapping import MappingRuleInvalid
 from kuajing.orders.queue import QueueItem, open_items
 from kuajing.orders.repository import OrderRepository
-from kuajing.orders.tables import AeOrderRow, OrderExceptionRow
+from kuajing.orders.tables import AeOrderLineRow, AeOrderRow, OrderExceptionRow
 from kuajing.purchasing.model import OrderState
 from kuajing.purchasing.tables import PurchaseOrderRow
 from kuajing.sourcing.tables import OfferSnapshotRow
@@ -48,10 +50,13 @@ def orders_page(
     page: int = Query(1, ge=1),
     per_page: int = Query(PER_PAGE, ge=1, le=500),
 ) -> HTMLResponse:
+    scope = store_scope(request)  # a user limited to some stores sees only their orders
+
     def job(session: Session) -> dict[str, Any]:
         query = select(AeOrderRow, AliExpressStore.name).join(
             AliExpressStore, AliExpressStore.id == AeOrderRow.store_id
         )
+        query = scoped.orders_in_scope(query, scope)
         if state is not None:
             query = query.where(AeOrderRow.state == state.value)
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -72,7 +77,13 @@ def orders_page(
             ):
                 purchases.setdefault(purchase.order_id, []).append(purchase)
         counts = dict(
-            list(session.execute(select(AeOrderRow.state, func.count()).group_by(AeOrderRow.state)))
+            list(
+                session.execute(
+                    scoped.orders_in_scope(select(AeOrderRow.state, func.count()), scope).group_by(
+                        AeOrderRow.state
+                    )
+                )
+            )
         )
         return {"rows": rows, "purchases": purchases, "total": total, "counts": counts}
 
@@ -88,10 +99,10 @@ def orders_page(
     return web.page(request, "orders_list.html", context)
 
 
-def _order_view(session: Session, ae_order_id: int) -> dict[str, Any]:
+def _order_view(session: Session, ae_order_id: int, scope: frozenset[int] | None = None) -> dict[str, Any]:
     repo = OrderRepository(session)
     order = repo.by_ae_order_id(ae_order_id)
-    if order is None:
+    if order is None or (scope is not None and order.store_id not in scope):
         raise NotFound(f"order {ae_order_id} not found", f"找不到订单 {ae_order_id}")
     lines = repo.lines_of(order.id)
     offers = {
@@ -119,13 +130,15 @@ def _order_view(session: Session, ae_order_id: int) -> dict[str, Any]:
 
 @router.get("/orders/{ae_order_id}", response_class=HTMLResponse, include_in_schema=False)
 def order_page(request: Request, ae_order_id: int) -> HTMLResponse:
-    context = web.work(request, lambda session: _order_view(session, ae_order_id))
+    scope = store_scope(request)
+    context = web.work(request, lambda session: _order_view(session, ae_order_id, scope))
     return web.page(request, "orders_detail.html", {**context, "active": "orders", "now": web.now(request)})
 
 
 @router.get("/api/orders/{ae_order_id}", tags=["orders"])
 def order_api(request: Request, ae_order_id: int) -> dict[str, Any]:
-    view = web.work(request, lambda session: _order_view(session, ae_order_id))
+    scope = store_scope(request)
+    view = web.work(request, lambda session: _order_view(session, ae_order_id, scope))
     order: AeOrderRow = view["order"]
     return {
         "ae_order_id": order.ae_order_id,
@@ -167,8 +180,8 @@ def order_api(request: Request, ae_order_id: int) -> dict[str, Any]:
 # --- the exception queue -------------------------------------------------------------------------
 
 
-def _queue_view(session: Session, reason: str | None) -> dict[str, Any]:
-    items = open_items(session)
+def _queue_view(session: Session, reason: str | None, scope: frozenset[int] | None = None) -> dict[str, Any]:
+    items = scoped.items_in_scope(session, open_items(session), scope)
     counts = Counter(item.reason_code for item in items)
     shown = [item for item in items if not reason or item.reason_code == reason]
     extra: dict[int, tuple[int | None, int]] = {}
@@ -187,7 +200,8 @@ def _queue_view(session: Session, reason: str | None) -> dict[str, Any]:
 def _queue_page(
     request: Request, reason: str | None, results: list[actions.ItemResult], status_code: int = 200
 ) -> HTMLResponse:
-    context = web.work(request, lambda session: _queue_view(session, reason))
+    scope = store_scope(request)
+    context = web.work(request, lambda session: _queue_view(session, reason, scope))
     context.update(active="exceptions", results=results)
     return web.page(request, "exceptions.html", context, status_code)
 
@@ -211,18 +225,40 @@ async def exceptions_action(request: Request, verb: str) -> HTMLResponse:
 
 def _exceptions_action(request: Request, verb: str, values: dict[str, str], ids: list[int]) -> HTMLResponse:
     now, actor, settings = web.now(request), web.actor(request), web.settings(request)
+    scope = store_scope(request)
 
     def job(session: Session) -> list[actions.ItemResult]:
+        results = _queue_action(session, verb, scoped.exception_ids_in_scope(session, ids, scope))
+        _audit_results(request, session, verb, results)
+        return results
+
+    def _queue_action(session: Session, verb: str, ids: list[int]) -> list[actions.ItemResult]:
         if verb == "approve":
             return actions.approve_manual(session, ids, now=now, actor=actor)
         if verb == "cancel":
             return actions.cancel_lines(session, exception_ids=ids, now=now, actor=actor)
         if verb == "alternate":
+            if scope is not None and not _line_in_scope(session, values.get("line_id"), scope):
+                return []
             return [_alternate(session, settings, values, now=now, actor=actor)]
         raise NotFound(f"no action {verb!r}", f"没有操作 {verb!r}")
 
     results = web.work(request, job)
     return _queue_page(request, values.get("reason") or None, results)
+
+
+def _line_in_scope(session: Session, line_id: object, scope: frozenset[int]) -> bool:
+    found = _ids([line_id])
+    line = session.get(AeOrderLineRow, found[0]) if found else None
+    order = session.get(AeOrderRow, line.order_id) if line is not None else None
+    return order is not None and order.store_id in scope
+
+
+def _audit_results(request: Request, session: Session, verb: str, results: list[actions.ItemResult]) -> None:
+    """Each exception resolution or approval in the audit log (the line's id for ``alternate``)."""
+    kind = "order_line" if verb == "alternate" else "order_exception"
+    for result in results:
+        audit(request, session, f"exception.{verb}", kind, result.id, None, result.to_dict())
 
 
 def _alternate(
@@ -248,7 +284,11 @@ def _alternate(
 
 @router.get("/api/exceptions", tags=["exceptions"])
 def exceptions_api(request: Request, reason: str | None = None) -> list[dict[str, Any]]:
-    items: list[QueueItem] = web.work(request, lambda session: open_items(session, reason_code=reason))
+    scope = store_scope(request)
+    items: list[QueueItem] = web.work(
+        request,
+        lambda session: scoped.items_in_scope(session, open_items(session, reason_code=reason), scope),
+    )
     return [item.to_dict() for item in items]
 
 
@@ -258,9 +298,18 @@ def exceptions_action_api(
 ) -> dict[str, list[dict[str, Any]]]:
     """``{"ids": [exception ids]}``; cancel also takes ``{"ae_order_ids": [...]}``."""
     ids, ae_order_ids = _ids(list(body.get("ids") or [])), _ids(list(body.get("ae_order_ids") or []))
-    now, actor = web.now(request), web.actor(request)
+    now, actor, scope = web.now(request), web.actor(request), store_scope(request)
 
     def job(session: Session) -> list[actions.ItemResult]:
+        results = _queue_action(
+            session,
+            scoped.exception_ids_in_scope(session, ids, scope),
+            scoped.ae_order_ids_in_scope(session, ae_order_ids, scope),
+        )
+        _audit_results(request, session, verb, results)
+        return results
+
+    def _queue_action(session: Session, ids: list[int], ae_order_ids: list[int]) -> list[actions.ItemResult]:
         if verb == "approve":
             return actions.approve_manual(session, ids, now=now, actor=actor)
         if verb == "cancel":

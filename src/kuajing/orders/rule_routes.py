@@ -22,6 +22,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuajing.accounts.audit import row_values
+from kuajing.accounts.web import audit
 from kuajing.kit.money import Money
 from kuajing.orders import actions
 from kuajing.orders import web_helpers as web
@@ -37,7 +39,7 @@ from kuajing.orders.mapping import (
 from kuajing.orders.mapping_xlsx import export_rules, import_rules, rejects_workbook
 from kuajing.orders.repository import OrderRepository
 from kuajing.orders.rules_store import to_rule
-from kuajing.orders.tables import AeOrderLineRow, AeOrderRow
+from kuajing.orders.tables import AeOrderLineRow, AeOrderRow, SkuMappingRuleRow
 from kuajing.stores.repository import StoreRepository
 from kuajing.web.app import request_language
 
@@ -169,6 +171,22 @@ def _variant_map(value: Any, bad: Callable[[str, str, str], None]) -> dict[str, 
 # --- mapping rules: pages ------------------------------------------------------------------------
 
 
+_RULE_FIELDS = ["store_id", "kind", "pattern", "offer_id", "spec_id", "variant_map", "quantity_multiplier"]
+_RULE_FIELDS += ["priority", "unit_cost", "enabled", "note"]
+
+
+def _add_mapping(
+    request: Request, session: Session, rule: SkuMappingRule, catalog: Any, **when: Any
+) -> SkuMappingRuleRow:
+    """``actions.add_mapping`` and its audit entry (who, before, after)."""
+    previous = session.get(SkuMappingRuleRow, rule.id) if rule.id is not None else None
+    before = row_values(previous, *_RULE_FIELDS) if previous is not None else None
+    row = actions.add_mapping(session, rule, catalog, **when)
+    action = "mapping.edit" if before is not None else "mapping.create"
+    audit(request, session, action, "sku_mapping_rule", row.id, before, row_values(row, *_RULE_FIELDS))
+    return row
+
+
 def _rules_context(session: Session, search: str = "") -> dict[str, Any]:
     rules = [row for row in OrderRepository(session).rules() if search.lower() in row.pattern.lower()]
     stores = {store.id: store.name for store in StoreRepository(session).aliexpress_stores()}
@@ -225,7 +243,7 @@ def _save_rule_form(request: Request, values: dict[str, Any]) -> Response:
 
     def job(session: Session) -> int:
         with web.catalog(session, settings, now) as catalog:
-            return actions.add_mapping(session, rule, catalog, now=now, actor=actor).id
+            return _add_mapping(request, session, rule, catalog, now=now, actor=actor).id
 
     try:
         rule_id = web.work(request, job)
@@ -304,7 +322,7 @@ def _import_rules(request: Request, data: bytes, file_name: str) -> Response:
             if not result.ok:
                 return result
             for rule in result.rules:
-                actions.add_mapping(session, rule, catalog, now=now, actor=actor)
+                _add_mapping(request, session, rule, catalog, now=now, actor=actor)
             return len(result.rules)
 
     outcome = web.work(request, job)
@@ -329,7 +347,7 @@ def create_rule_api(request: Request, body: dict[str, Any] = Body(...)) -> JSONR
 
     def job(session: Session) -> dict[str, Any]:
         with web.catalog(session, settings, now) as catalog:
-            row = actions.add_mapping(session, rule, catalog, now=now, actor=actor)
+            row = _add_mapping(request, session, rule, catalog, now=now, actor=actor)
         return {
             "id": row.id,
             "kind": row.kind,

@@ -18,11 +18,12 @@ from fastapi import APIRouter, Body, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from kuajing.accounts.web import audit
 from kuajing.kit.errors import ValidationFailed
 from kuajing.logistics.service import catalog_for
 from kuajing.orders import web_helpers as web
 from kuajing.sourcing import lifecycle_service as service
-from kuajing.sourcing.lifecycle import STAGE_ZH, Stage, load_triggers, sparkline_points
+from kuajing.sourcing.lifecycle import STAGE_ZH, LifecycleMove, Stage, load_triggers, sparkline_points
 from kuajing.web.app import render, request_language
 
 router = APIRouter()
@@ -68,7 +69,8 @@ async def move_form(request: Request) -> Response:
 
     def job(session: Session) -> int:
         for offer_id in ids:
-            service.move(session, offer_id, to_stage, reason, web.actor(request), web.now(request))
+            moved = service.move(session, offer_id, to_stage, reason, web.actor(request), web.now(request))
+            _audit_move(request, session, moved)
         return len(ids)
 
     count = web.work(request, job)
@@ -83,13 +85,18 @@ def lifecycle_api(request: Request) -> dict[str, Any]:
 @router.post("/api/lifecycle/{offer_id}/move", tags=["sourcing"])
 def move_api(request: Request, offer_id: int, body: dict[str, Any] = Body(...)) -> JSONResponse:
     to_stage, reason = str(body.get("to_stage", "")), str(body.get("reason", ""))
-    moved = web.work(
-        request,
-        lambda session: service.move(
-            session, offer_id, to_stage, reason, web.actor(request), web.now(request)
-        ),
-    )
-    return JSONResponse(service.move_to_dict(moved))
+
+    def job(session: Session) -> LifecycleMove:
+        moved = service.move(session, offer_id, to_stage, reason, web.actor(request), web.now(request))
+        _audit_move(request, session, moved)
+        return moved
+
+    return JSONResponse(service.move_to_dict(web.work(request, job)))
+
+
+def _audit_move(request: Request, session: Session, moved: LifecycleMove) -> None:
+    before, after = {"stage": moved.from_stage.value}, {"stage": moved.to_stage.value, "reason": moved.reason}
+    audit(request, session, "lifecycle.move", "offer", moved.offer_id, before, after)
 
 
 def _offer_id(text: str) -> int:
