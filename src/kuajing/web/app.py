@@ -18,6 +18,7 @@ from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.kit.errors import KuajingError
 from kuajing.kit.i18n import normalise, translate
 from kuajing.kit.redaction import install as install_log_redaction
+from kuajing.web.openapi_tags import tag_routes
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -137,4 +138,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(account_routes.router)
     app.include_router(account_admin_routes.router)
+    tag_routes(app)  # last: every route, whoever included it, in its context's OpenAPI tag
     return app
