@@ -8,7 +8,7 @@ SANDBOX_PORT ?= 8710
 KUAJING_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export KUAJING_TEST_POSTGRES_URL
 
-.PHONY: install demo test lint typecheck bench migrate clean
+.PHONY: install browser screenshots demo test lint typecheck bench migrate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,19 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Browser tests drive Debian's Chromium (never a downloaded browser) and need a Chinese font: as root
+# this installs both once; otherwise it says how (the tests then skip, and fail under CI).
+browser:
+	@if command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+		--no-install-recommends chromium fonts-wqy-microhei; \
+	else echo "make browser: Chromium or a Chinese font is missing and this is not root:" \
+		"run 'sudo make browser' (apt-get install chromium fonts-wqy-microhei)"; fi
+
+# The user guides' pictures: the browser journeys, saving their screenshots into docs/screenshots.
+screenshots: install browser
+	KUAJING_SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -q -p no:xdist tests/e2e
 
 migrate: install
 	$(BIN)/kuajing db upgrade
@@ -33,7 +46,7 @@ typecheck: install
 	$(BIN)/mypy src
 
 # Under CI the PostgreSQL tests must run: the URL is set and a skipped postgres test fails the run.
-test: install
+test: install browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 	$(BIN)/pytest -n 2 --dist worksteal -q
