@@ -67,6 +67,16 @@ def refunds_for(request: Request, session: Session) -> Iterator[service.RefundPo
 # --- parsing form input (bad input is a 422 with the field named) ----------------------------------
 
 
+# The form fields as the Chinese page names them (the English message keeps the field's own name).
+FIELD_ZH = {
+    "amount": "金额",
+    "ae_order_id": "速卖通订单号",
+    "line_id": "子订单号",
+    "reason": "原因",
+    "kind": "类型",
+}
+
+
 def parse_money(text: str, field: str, *, required: bool = True) -> Money | None:
     text = text.strip().replace(",", "").lstrip("¥")
     if not text and not required:
@@ -78,7 +88,7 @@ def parse_money(text: str, field: str, *, required: bool = True) -> Money | None
     if not amount.is_finite() or amount < 0 or (required and amount == 0):
         raise ValidationFailed(
             f"{field}: not an amount in CNY: {text!r}",
-            f"{field}：金额（人民币）无效：{text!r}",
+            f"{FIELD_ZH.get(field, field)}：金额（人民币）无效：{text!r}",
             details={"field": field},
         )
     return Money.of(amount, "CNY")
@@ -90,7 +100,9 @@ def parse_int(text: str, field: str) -> int | None:
         return None
     if not text.isdigit():
         raise ValidationFailed(
-            f"{field}: not a number: {text!r}", f"{field}：不是数字：{text!r}", details={"field": field}
+            f"{field}: not a number: {text!r}",
+            f"{FIELD_ZH.get(field, field)}：不是数字：{text!r}",
+            details={"field": field},
         )
     return int(text)
 
@@ -102,7 +114,7 @@ def parse_choice(kind: type[_E], text: str, field: str) -> _E:
         choices = ", ".join(item.value for item in kind)
         raise ValidationFailed(
             f"{field}: choose one of {choices}",
-            f"{field}：请选择 {choices} 之一",
+            f"{FIELD_ZH.get(field, field)}：请选择 {choices} 之一",
             details={"field": field, "value": text},
         ) from None
 

@@ -157,7 +157,7 @@ COMPLIANCE_MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "买货前核对:标题和属性写的材质、功能是否与 1688 货源一致(海关按真实材质归类:标题写硅胶、"
         "实为 PVC 的手机壳会被扣关),并给出 HS 编码候选。确认的编码会被模型学习。",
         "en": "Check before buying: do the title and attributes state the same material and functions as the "
-        "1688 offer (customs classify by the real material: a PVC case titled 硅胶 gets held), with "
+        "1688 offer (customs classify by the real material: a PVC case titled 'silicone' gets held), with "
         "ranked HS candidates. Codes you confirm are learnt by the model.",
     },
     "compliance.check.title": {"zh-CN": "速卖通标题", "en": "AliExpress title"},

@@ -911,5 +911,20 @@ MESSAGES.update(
         "reports.chart.profit": {"zh-CN": "利润 (CNY)", "en": "Profit (CNY)"},
         "reports.chart.on_time": {"zh-CN": "按时发货率 %", "en": "On-time dispatch %"},
         "reports.chart.claims": {"zh-CN": "售后 (CNY)", "en": "After-sales (CNY)"},
+        # an order line's state (orders/tables.py: new | routed | exception | purchased | cancelled)
+        "line_state.new": {"zh-CN": "新", "en": "New"},
+        "line_state.routed": {"zh-CN": "已分配货源", "en": "Routed"},
+        "line_state.exception": {"zh-CN": "异常", "en": "Exception"},
+        "line_state.purchased": {"zh-CN": "已采购", "en": "Purchased"},
+        "line_state.cancelled": {"zh-CN": "已取消", "en": "Cancelled"},
+        # an offer's lifecycle stage (sourcing/lifecycle.py Stage; the Chinese as STAGE_ZH)
+        "lifecycle.stage.candidate": {"zh-CN": "候选", "en": "Candidate"},
+        "lifecycle.stage.sample": {"zh-CN": "样品采购", "en": "Sample"},
+        "lifecycle.stage.testing": {"zh-CN": "测款", "en": "Testing"},
+        "lifecycle.stage.winner": {"zh-CN": "爆款", "en": "Winner"},
+        "lifecycle.stage.reorder": {"zh-CN": "返单定制", "en": "Reorder"},
+        "lifecycle.stage.official_logistics": {"zh-CN": "官方物流发货", "en": "Official logistics"},
+        "lifecycle.stage.dropped": {"zh-CN": "淘汰", "en": "Dropped"},
+        "offers_import.not_an_offer": {"zh-CN": "不是商品ID或 1688 商品链接", "en": "not an offer id or URL"},
     }
 )

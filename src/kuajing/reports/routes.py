@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from kuajing.fulfilment.sla import load_sla_policy
 from kuajing.kit.errors import ValidationFailed
+from kuajing.kit.i18n import translate
 from kuajing.logistics.service import catalog_for
 from kuajing.orders import web_helpers as web
 from kuajing.reports import service
@@ -86,7 +87,8 @@ def reports_page(request: Request) -> HTMLResponse:
     by = _kind(request.query_params.get("by", "supplier"))
     report = _report(request)
     now = web.now(request)
-    zh = request_language(request) == "zh-CN"
+    language = request_language(request)
+    zh = language == "zh-CN"
 
     settings = web.settings(request)
 
@@ -112,15 +114,15 @@ def reports_page(request: Request) -> HTMLResponse:
         "total": report.total(),
         "weeks": weeks,
         "claim_weeks": claim_weeks,
-        "claim_chart": claim_bars(claim_weeks, title="售后 after-sales (CNY)"),
+        "claim_chart": claim_bars(claim_weeks, title=translate("reports.chart.claims", language)),
         "stores": stores,
         "countries": countries,
         "filters": {key: query.get(key, "") for key in ("from", "to", "store", "country")},
         "filter_query": "&".join(
             f"{k}={v}" for k in ("from", "to", "store", "country") if (v := query.get(k))
         ),
-        "profit_chart": profit_bars(groups, title="利润 profit (CNY)"),
-        "trend_chart": on_time_line(weeks, title="按时发货率 on-time dispatch %"),
+        "profit_chart": profit_bars(groups, title=translate("reports.chart.profit", language)),
+        "trend_chart": on_time_line(weeks, title=translate("reports.chart.on_time", language)),
         "percent": lambda value: "—" if value is None else f"{value:.1%}",
         "zh": zh,
     }

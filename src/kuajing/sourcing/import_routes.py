@@ -32,6 +32,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kuajing.db.uow import UnitOfWork
+from kuajing.kit.i18n import translate
 from kuajing.kit.importing import ImportProblem
 from kuajing.orders import web_helpers as web
 from kuajing.sourcing.import_columns import FIELDS, ColumnPlan, signature
@@ -115,12 +116,12 @@ def _page(request: Request, context: dict[str, Any], status_code: int = 200) -> 
     return web.page(request, "offers_import.html", {**base, **context}, status_code)
 
 
-@router.get("/sourcing/import", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/sourcing/import", response_class=HTMLResponse)
 def import_page(request: Request) -> HTMLResponse:
     return _page(request, {})
 
 
-@router.post("/sourcing/import/upload", response_class=HTMLResponse, include_in_schema=False)
+@router.post("/sourcing/import/upload", response_class=HTMLResponse)
 async def upload_offers_file(request: Request) -> Response:
     form = await request.form()
     upload = form.get("file")
@@ -190,7 +191,7 @@ def _mapping_step(
     return _page(request, context, 422 if extra is not None else 200)
 
 
-@router.get("/sourcing/import/{token}", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/sourcing/import/{token}", response_class=HTMLResponse)
 def mapping_page(request: Request, token: str) -> Response:
     upload = find_upload(request, token)
     if upload is None:
@@ -221,7 +222,7 @@ def confirmed_mapping(form: Any, headers: list[str]) -> tuple[dict[str, str], se
     return mapping, left_out, problems
 
 
-@router.post("/sourcing/import/{token}/confirm", response_class=HTMLResponse, include_in_schema=False)
+@router.post("/sourcing/import/{token}/confirm", response_class=HTMLResponse)
 async def confirm_import(request: Request, token: str) -> Response:
     form = await request.form()
     return await run_in_threadpool(_confirm_import, request, token, form)
@@ -310,7 +311,7 @@ def _result(
     return _page(request, context, 200 if outcome.keep else 422)
 
 
-@router.get("/sourcing/import/{token}/rejects.xlsx", include_in_schema=False)
+@router.get("/sourcing/import/{token}/rejects.xlsx")
 def download_rejects(request: Request, token: str) -> Response:
     upload = find_upload(request, token)
     if upload is None or not upload.rejects.is_file():
@@ -323,7 +324,7 @@ def download_rejects(request: Request, token: str) -> Response:
 # --- offer ids through the 1688 API ----------------------------------------------------------------
 
 
-@router.post("/sourcing/import/fetch", response_class=HTMLResponse, include_in_schema=False)
+@router.post("/sourcing/import/fetch", response_class=HTMLResponse)
 async def fetch_pasted_offers(request: Request) -> Response:
     form = await request.form()
     text = str(form.get("refs") or "")
@@ -335,6 +336,7 @@ def _fetch(request: Request, text: str) -> HTMLResponse:
     if not refs or len(refs) > _MAX_REFS:
         return _page(request, {"fetch_error": "empty" if not refs else "too_many", "refs": text}, 422)
     settings, now = web.settings(request), web.now(request)
+    language = request_language(request)
 
     def job(session: Session) -> list[dict[str, str]] | None:
         accounts = StoreRepository(session).buyer_accounts()
@@ -351,7 +353,9 @@ def _fetch(request: Request, text: str) -> HTMLResponse:
         for ref in refs:
             offer_id = parse_offer_ref(ref)
             if ref in failed or offer_id is None:
-                reason = failed.get(ref, "")
+                # our own reason in the page's language; a failure 1688 reported, as 1688 wrote it
+                not_an_offer = offer_id is None
+                reason = translate("offers_import.not_an_offer", language) if not_an_offer else failed[ref]
                 results.append(
                     {"ref": ref, "offer_id": str(offer_id or ""), "outcome": "failed", "reason": reason}
                 )

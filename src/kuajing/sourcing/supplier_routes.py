@@ -197,7 +197,7 @@ def _helpers(request: Request) -> dict[str, Any]:
     }
 
 
-@router.get("/suppliers", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/suppliers", response_class=HTMLResponse)
 def suppliers_page(
     request: Request,
     sort: str = "score",
@@ -246,7 +246,7 @@ def suppliers_page(
     return web.page(request, "suppliers.html", context)
 
 
-@router.get("/suppliers/{member_id}", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/suppliers/{member_id}", response_class=HTMLResponse)
 def supplier_page(request: Request, member_id: str) -> HTMLResponse:
     tz = ZoneInfo(web.settings(request).timezone)
     detail = web.work(request, lambda session: scorecard(session, member_id, web.now(request), tz))
@@ -268,7 +268,8 @@ def supplier_page(request: Request, member_id: str) -> HTMLResponse:
         "components_svg": components_chart(
             detail.card.score.components, labels, title=translate("supplier.chart.components", language)
         ),
-        "prior_note": detail.on_time_prior.source_note,
+        # the rule book's note is "中文 / English": the page shows its own language's half
+        "prior_note": detail.on_time_prior.source_note.split(" / ")[0 if language == "zh-CN" else -1],
         **_helpers(request),
     }
     return web.page(request, "supplier_detail.html", context)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -44,7 +45,9 @@ class SeededWorld:
     values: dict[str, list[str]]  # ids that exist, per path parameter name
 
     def app(self) -> FastAPI:
-        return create_app(self.settings)
+        app = create_app(self.settings)
+        app.state.offer_upload_dir = Path(self.settings.compliance_folder).parent / "uploads"
+        return app
 
 
 def every_route(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, set[str], Route]]:
