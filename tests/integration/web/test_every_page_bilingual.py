@@ -15,8 +15,9 @@ values) is read with the standard library's parser, leaving out what is not UI t
 - `backticked` command lines (``kuajing selection screen …``) and the seller's input that a
   refusal quotes back (``应为整数,实为 'abc'``);
 - on the Chinese page, tokens that are codes rather than words: anything with a digit, ``_``, ``-``,
-  ``.``, ``@``, ``/`` or ``:`` inside (SKU codes, file names, actor ids like ``user:web``), all-capital abbreviations (FINISH, DE, CAINIAO_STANDARD), and the
-  brand and technical terms of ``ALLOWED_LATIN`` below.
+  ``.``, ``@``, ``/`` or ``:`` inside (SKU codes, file names, actor ids like ``user:web``),
+  all-capital abbreviations (FINISH, DE, CAINIAO_STANDARD), and the brand and technical terms of
+  ``ALLOWED_LATIN`` below.
 """
 
 from __future__ import annotations
@@ -251,7 +252,8 @@ def pages(seeded_world: SeededWorld) -> dict[tuple[str, str], str]:
                 reply = client.post(path, params={"lang": lang}, **kwargs)
                 assert reply.status_code < 500, (path, reply.text[-800:])
                 if "text/html" in reply.headers.get("content-type", ""):
-                    rendered[(f"POST {path} {sorted(kwargs.get('data', kwargs.get('files', {})))}", lang)] = reply.text
+                    fields = sorted(kwargs.get("data", kwargs.get("files", {})))
+                    rendered[(f"POST {path} {fields}", lang)] = reply.text
     return rendered
 
 
