@@ -22,6 +22,7 @@ import httpx
 import pytest
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from playwright.sync_api import Page, expect
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from kuajing.config import Settings
@@ -340,3 +341,69 @@ def test_signing_in_refuses_a_wrong_password_then_opens_the_dashboard_and_signs_
     page.locator("header nav").get_by_role("button", name="退出").click()
     page.goto(url + "/")
     expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_after_the_loop_the_seller_reads_sla_reports_compliance_and_records_a_return(
+    shop: ShopWorld, page: Page, shoot: Shoot
+) -> None:
+    """The pages the user guide shows after a day of orders: one more pass after the suppliers ship."""
+    shop.sandbox.world.advance(30)  # suppliers dispatch, tracking comes back
+    shop.run_pass()
+    with shop.factory() as session:
+        bought = session.execute(
+            text("SELECT ae_order_id FROM ae_orders WHERE state IN ('buying', 'bought') ORDER BY ae_order_id")
+        ).scalars()
+        order_id = str(next(iter(bought)))
+
+    page.goto(shop.url + "/fulfilment/sla")
+    expect(page.locator("h1")).to_have_text("发货时效与物流健康")
+    expect(page.locator("main table").first).to_be_visible()
+    shoot("sla-board")
+
+    page.locator("header nav").get_by_role("link", name="报表").click()
+    expect(page.locator("h1")).to_have_text("利润与时效报表")
+    expect(page.locator("main table").first).to_be_visible()
+    shoot("reports-profit")
+
+    # Compliance: a listing for the German and French markets, then the EPR number Germany asks for.
+    page.locator("header nav").get_by_role("link", name="合规").click()
+    page.goto(shop.url + "/compliance/listings")
+    add = page.locator("#add-listing")
+    add.locator('input[name="product_id"]').fill("1005001")
+    add.locator('input[name="title"]').fill("Silicone phone case 硅胶手机壳")
+    add.locator('input[name="markets"]').fill("DE,FR")
+    add.get_by_role("button").click()
+    page.locator('main a[href^="/compliance/listings/"]').first.click()
+    expect(page.locator("tr.check-row")).to_have_count(2)
+    expect(page.locator('tr.check-row[data-market="DE"]')).to_have_attribute("data-status", "blocking")
+    shoot("compliance-listing", full_page=True)
+    page.goto(shop.url + "/compliance/epr")
+    epr = page.locator("#add-epr")
+    epr.locator('input[name="country"]').fill("DE")
+    epr.locator('select[name="stream"]').select_option("packaging")
+    epr.locator('input[name="number"]').fill("DE1234567890123")
+    epr.get_by_role("button").click()
+    expect(page.get_by_text("DE1234567890123").first).to_be_visible()
+    shoot("compliance-epr")
+
+    # 商品核对: the guide's case — a listing titled 硅胶 (silicone) whose 1688 offer says PVC.
+    page.goto(shop.url + "/compliance/check")
+    check = page.locator("form.check-form")
+    check.locator('input[name="title"]').fill("iPhone 15 硅胶手机壳 防摔")
+    check.locator('input[name="offer_title"]').fill("适用苹果15手机壳 透明防摔")
+    check.locator('textarea[name="offer_attrs"]').fill("材质=PVC\n颜色=黑色")
+    check.get_by_role("button", name="核对").click()
+    expect(page.locator("td.proposed-title")).to_have_text("iPhone 15 PVC手机壳 防摔")
+    shoot("compliance-check", full_page=True)
+
+    # After-sales: the buyer got the wrong item — the supplier pays, so a claim opens with its checklist.
+    page.locator("header nav").get_by_role("link", name="售后").click()
+    record = page.locator("#record-return")
+    record.locator('input[name="ae_order_id"]').fill(order_id)
+    record.locator('select[name="reason"]').select_option("wrong_item")
+    record.locator('input[name="amount"]').fill("35.50")
+    record.locator('input[name="notes"]').fill("发错颜色")
+    record.get_by_role("button").click()
+    case = page.locator("tr.case-row", has_text=order_id)
+    expect(case).to_have_attribute("data-state", "open")
+    shoot("aftersales-claim", full_page=True)
