@@ -75,6 +75,13 @@ def _importer(path: Path, by: str | None) -> use.Importer:
     return use.Importer(file_name=path.name, now=now, actor=by or _whoami())
 
 
+def _audit(session: Session, by: str | None, action: str, kind: str, key: str, after: Any) -> None:
+    """Settings, cost and rate-card changes in the audit log (``accounts.audit``)."""
+    from kuajing.accounts.audit import record
+
+    record(session, by or _whoami(), action, kind, key, None, after)
+
+
 def _whoami() -> str:
     try:
         return f"cli:{getpass.getuser()}"
@@ -112,6 +119,10 @@ def import_line(
     """Import a rate card from xlsx; for its dates it wins over the shipped card of the same line."""
     with _reported(), _session() as session:
         result = use.import_rate_card(session, io.BytesIO(_read(path)), _importer(path, by), dry_run=dry_run)
+        if not dry_run:
+            card = result.card
+            after = {"file": path.name, "version": card.version, "valid_from": card.valid_from}
+            _audit(session, by, "rate_card.import", "rate_card", card.line_id, after)
         session.commit()
     card = result.card
     bands = sum(len(zone.bands) for zone in card.zones)
@@ -164,6 +175,9 @@ def remove_line(
     """Remove your imported card of a line; the shipped card (if any) is in force again."""
     with _reported(), _session() as session:
         count = use.remove_rate_card(session, line_id, version)
+        _audit(
+            session, None, "rate_card.remove", "rate_card", line_id, {"version": version, "removed": count}
+        )
         session.commit()
     typer.echo(f"已移除 removed {count} imported card(s) of {line_id}")
 
@@ -187,6 +201,16 @@ def import_duties(
     """Import duty/VAT rules; for their countries and dates they win over the shipped rules."""
     with _reported(), _session() as session:
         rules = use.import_tax_rules(session, _read(path), _importer(path, by), dry_run=dry_run)
+        if not dry_run:
+            ids = [rule.rule_id for rule in rules]
+            _audit(
+                session,
+                by,
+                "tax_rules.import",
+                "tax_rule",
+                ",".join(ids)[:80],
+                {"file": path.name, "rules": ids},
+            )
         session.commit()
     verb = "文件有效,未保存 / valid, nothing saved (--dry-run)" if dry_run else "已导入 imported"
     typer.echo(f"{verb}: {len(rules)} rule(s)")
@@ -270,6 +294,7 @@ def remove_duty(rule_id: Annotated[str, typer.Argument(help="The rule_id of a ru
     """Remove a rule you imported; the shipped rules apply again."""
     with _reported(), _session() as session:
         use.remove_tax_rule(session, rule_id)
+        _audit(session, None, "tax_rules.remove", "tax_rule", rule_id, None)
         session.commit()
     typer.echo(f"已移除 removed {rule_id}")
 
@@ -322,6 +347,13 @@ def import_costs(
     """Import your costs (commission, fees, allowances, margins); they replace the shipped sample."""
     with _reported(), _session() as session:
         policy = use.import_costs(session, _read(path), _importer(path, by), dry_run=dry_run)
+        if not dry_run:
+            after = {
+                "file": path.name,
+                "target_margin": policy.target_margin,
+                "margin_floor": policy.margin_floor,
+            }
+            _audit(session, by, "costs.import", "costs", "costs", after)
         session.commit()
     verb = "文件有效,未保存 / valid, nothing saved (--dry-run)" if dry_run else "已导入 imported"
     typer.echo(
@@ -334,6 +366,7 @@ def remove_costs() -> None:
     """Remove your imported costs; the shipped sample applies again."""
     with _reported(), _session() as session:
         count = use.remove_costs(session)
+        _audit(session, None, "costs.remove", "costs", "costs", {"removed": count})
         session.commit()
     typer.echo(
         "已移除 removed your costs" if count else "没有导入的成本 no imported costs: nothing to remove"

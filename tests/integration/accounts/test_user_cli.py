@@ -174,3 +174,17 @@ def test_the_demo_creates_its_owner_once_and_prints_the_password_once(url: str) 
     (again,) = bootstrap.demo_owner_lines(settings)
     assert password not in again and "set-password" in again
     bootstrap.require_a_user(settings)  # now a user exists: serve may start
+
+
+def test_a_costs_import_from_the_cli_is_in_the_audit_log(url: str, tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[3] / "src" / "kuajing" / "logistics" / "data" / "costs.toml"
+    result = runner.invoke(app, ["costs", "import", str(source), "--by", "cli:laoban"])
+    assert result.exit_code == 0, result.output
+    dry = runner.invoke(app, ["costs", "import", str(source), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    engine = make_engine(url)
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        (entry,) = AccountRepository(uow.session).audit_entries()  # the dry run wrote nothing
+        assert (entry.who, entry.action, entry.object_kind) == ("cli:laoban", "costs.import", "costs")
+        assert json.loads(entry.after or "{}")["file"] == "costs.toml"
+    engine.dispose()
