@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from kuajing.accounts.web import store_scope
 from kuajing.fulfilment.sla import load_sla_policy
 from kuajing.kit.errors import ValidationFailed
 from kuajing.kit.i18n import translate
@@ -68,10 +69,16 @@ def _filter(request: Request) -> ReportFilter:
     return report_filter(
         _day(query.get("from")),
         _day(query.get("to")),
-        int(store) if store and store.isdigit() else None,
+        _store_in_scope(request, int(store) if store and store.isdigit() else None),
         query.get("country") or None,
         web.settings(request).timezone,
     )
+
+
+def _store_in_scope(request: Request, store: int | None) -> int | None:
+    """A user limited to some stores reports on one of them (the one asked for, else the first)."""
+    scope = store_scope(request)
+    return store if scope is None or store in scope else min(scope)
 
 
 def _report(request: Request) -> service.ProfitReport:
@@ -96,7 +103,7 @@ def reports_page(request: Request) -> HTMLResponse:
         repository = ReportRepository(session)
         claims = service.claim_trend(session, catalog_for(session, settings), now)
         return (
-            repository.stores(),
+            {key: name for key, name in repository.stores().items() if _store_in_scope(request, key) == key},
             repository.countries(),
             service.sla_trend(session, now, load_sla_policy()),
             claims,

@@ -116,3 +116,13 @@ def sign_in_other_and_list(client: TestClient) -> int:
     items = client.get("/api/exceptions").json()
     assert sorted(item["ae_order_id"] for item in items) == [8001, 8002]
     return int(next(item["id"] for item in items if item["ae_order_id"] == 8001))
+
+
+def test_a_limited_purchaser_reports_on_their_store_only(client: TestClient) -> None:
+    sign_in(client, "boss")
+    assert client.get("/api/reports/store").json()["filter"]["store_id"] is None
+    sign_in(client, LIMITED)
+    for query in ("", "?store=1", "?store=2"):
+        assert client.get(f"/api/reports/store{query}").json()["filter"]["store_id"] == 2
+    page = client.get("/reports").text
+    assert "店铺2" in page and "店铺1" not in page
