@@ -14,6 +14,7 @@ import httpx
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from kuajing.accounts.web import principal
 from kuajing.db.uow import UnitOfWork
 from kuajing.kit.clock import utcnow
 from kuajing.marketplaces.aliexpress import OrderQuery
@@ -59,7 +60,10 @@ def dashboard(request: Request) -> HTMLResponse:
     carriers: list[Any] = []
     carrier_error = None
     with UnitOfWork(request.app.state.session_factory) as uow:
-        stores = list(StoreRepository(uow.session).aliexpress_stores())
+        scope = principal(request).store_ids  # a user limited to some stores sees only theirs
+        stores = [
+            s for s in StoreRepository(uow.session).aliexpress_stores() if scope is None or s.id in scope
+        ]
         cards = [_store_card(store) for store in stores]
         if stores:
             try:
