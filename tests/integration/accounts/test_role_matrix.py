@@ -3,11 +3,14 @@ succeed (2xx or 303), the others answer 403 ``forbidden`` and change nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from accounts_world import BOARD_OFFER, LIMITED, OFFER, USERS, sign_in
 from fastapi.testclient import TestClient
+
+from kuajing.config import get_settings
 
 ALL = set(USERS)
 # action: (method, path, body kind, body, the users allowed)
@@ -125,4 +128,23 @@ def test_a_limited_purchaser_reports_on_their_store_only(client: TestClient) -> 
     for query in ("", "?store=1", "?store=2"):
         assert client.get(f"/api/reports/store{query}").json()["filter"]["store_id"] == 2
     page = client.get("/reports").text
+    assert "店铺2" in page and "店铺1" not in page
+
+
+@pytest.fixture
+def no_retries(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The seeded stores point at a closed port: one quick failed call each, no retries."""
+    monkeypatch.setenv("KUAJING_ALIEXPRESS_MAX_RETRIES", "0")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.mark.usefixtures("no_retries")
+def test_the_dashboard_shows_a_limited_user_only_their_stores(client: TestClient) -> None:
+    sign_in(client, "boss")
+    page = client.get("/").text
+    assert "店铺1" in page and "店铺2" in page
+    sign_in(client, LIMITED)
+    page = client.get("/").text
     assert "店铺2" in page and "店铺1" not in page
