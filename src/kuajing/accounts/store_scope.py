@@ -9,6 +9,9 @@ from typing import TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from kuajing.aftersales.schemas import CaseView
+from kuajing.aftersales.tables import ReturnCaseRow, SupplierClaimRow
+from kuajing.kit.errors import NotFound
 from kuajing.orders.queue import QueueItem
 from kuajing.orders.tables import AeOrderRow, OrderExceptionRow
 
@@ -54,4 +57,56 @@ def ae_order_ids_in_scope(session: Session, ids: Sequence[int], scope: frozenset
     return [item for item in ids if item in visible]
 
 
-__all__ = ["ae_order_ids_in_scope", "exception_ids_in_scope", "items_in_scope", "orders_in_scope"]
+# --- 售后: cases and claims follow their AliExpress order's store ----------------------------------
+
+
+def _visible_orders(session: Session, order_ids: set[int], scope: frozenset[int]) -> set[int]:
+    query = select(AeOrderRow.id).where(AeOrderRow.id.in_(order_ids), AeOrderRow.store_id.in_(sorted(scope)))
+    return set(session.scalars(query)) if order_ids else set()
+
+
+def views_in_scope(
+    session: Session, views: Sequence[CaseView], scope: frozenset[int] | None
+) -> list[CaseView]:
+    if scope is None:
+        return list(views)
+    visible = _visible_orders(session, {view.case.order_id for view in views}, scope)
+    return [view for view in views if view.case.order_id in visible]
+
+
+def _hidden(kind: str, value: object) -> NotFound:
+    return NotFound(f"{kind} {value} not found", f"找不到{kind} {value}")
+
+
+def require_ae_order(session: Session, ae_order_id: int | None, scope: frozenset[int] | None) -> None:
+    """``NotFound`` for an order of another store (as if it did not exist)."""
+    if scope is None or ae_order_id is None:
+        return
+    if not ae_order_ids_in_scope(session, [ae_order_id], scope):
+        raise _hidden("order", ae_order_id)
+
+
+def require_path_objects(session: Session, params: dict[str, object], scope: frozenset[int] | None) -> None:
+    """The route's ``case_id`` / ``claim_id`` must belong to one of the user's stores."""
+    if scope is None:
+        return
+    if "case_id" in params:
+        case = session.get(ReturnCaseRow, int(str(params["case_id"])))
+        if case is None or not _visible_orders(session, {case.order_id}, scope):
+            raise _hidden("case", params["case_id"])
+    if "claim_id" in params:
+        claim = session.get(SupplierClaimRow, int(str(params["claim_id"])))
+        case = session.get(ReturnCaseRow, claim.case_id) if claim is not None else None
+        if case is None or not _visible_orders(session, {case.order_id}, scope):
+            raise _hidden("claim", params["claim_id"])
+
+
+__all__ = [
+    "ae_order_ids_in_scope",
+    "exception_ids_in_scope",
+    "items_in_scope",
+    "orders_in_scope",
+    "require_ae_order",
+    "require_path_objects",
+    "views_in_scope",
+]

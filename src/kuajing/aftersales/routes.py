@@ -25,6 +25,8 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from kuajing.accounts import store_scope as scoped
+from kuajing.accounts.web import store_scope
 from kuajing.aftersales import schemas, service
 from kuajing.aftersales.intake import intake_all_stores
 from kuajing.aftersales.model import ClaimState, Evidence, ReturnReason
@@ -123,9 +125,11 @@ def parse_choice(kind: type[_E], text: str, field: str) -> _E:
 
 
 def _page(request: Request, *, error: KuajingError | None = None, status_code: int = 200) -> HTMLResponse:
+    scope = store_scope(request)  # a user limited to some stores sees their orders' cases only
+
     def build(session: Session) -> dict[str, Any]:
         return {
-            "views": schemas.case_views(session),
+            "views": scoped.views_in_scope(session, schemas.case_views(session), scope),
             "suppliers": schemas.suppliers_to_dicts(session),
         }
 
@@ -148,8 +152,14 @@ def _page(request: Request, *, error: KuajingError | None = None, status_code: i
 
 
 def _act(request: Request, done: str, job: Callable[[Session], object]) -> Response:
+    scope = store_scope(request)
+
+    def guarded(session: Session) -> object:
+        scoped.require_path_objects(session, dict(request.path_params), scope)  # another store's: 404
+        return job(session)
+
     try:
-        web.work(request, job)
+        web.work(request, guarded)
     except KuajingError as error:
         return _page(request, error=error, status_code=error.http_status)
     return RedirectResponse(f"/aftersales?done={done}", status_code=303)
@@ -175,6 +185,7 @@ def record_return(
             raise ValidationFailed(
                 "ae_order_id: required", "速卖通订单号：必填", details={"field": "ae_order_id"}
             )
+        scoped.require_ae_order(session, order_id, store_scope(request))
         return service.record_return(
             session,
             ae_order_id=order_id,
@@ -309,7 +320,13 @@ def _required(amount: Money | None) -> Money:
 
 @router.get("/api/aftersales/claims")
 def claims_api(request: Request) -> JSONResponse:
-    return JSONResponse(web.work(request, schemas.claims_to_dicts))
+    scope = store_scope(request)
+
+    def claims(session: Session) -> list[dict[str, Any]]:
+        views = scoped.views_in_scope(session, schemas.case_views(session), scope)
+        return [schemas.claim_to_dict(view) for view in views if view.claim is not None]
+
+    return JSONResponse(web.work(request, claims))
 
 
 @router.get("/api/aftersales/suppliers")

@@ -148,3 +148,20 @@ def test_the_dashboard_shows_a_limited_user_only_their_stores(client: TestClient
     sign_in(client, LIMITED)
     page = client.get("/").text
     assert "店铺2" in page and "店铺1" not in page
+
+
+def test_a_limited_purchaser_handles_after_sales_of_their_store_only(client: TestClient) -> None:
+    csrf = sign_in(client, "boss")
+    for order in ("8001", "8002"):
+        form = {"ae_order_id": order, "reason": "wrong_item", "amount": "10", "csrf_token": csrf}
+        assert client.post("/aftersales/returns", data=form, follow_redirects=False).status_code == 303
+    claims = {claim["ae_order_id"]: claim["id"] for claim in client.get("/api/aftersales/claims").json()}
+    assert set(claims) == {8001, 8002}
+    csrf = sign_in(client, LIMITED)
+    assert [claim["ae_order_id"] for claim in client.get("/api/aftersales/claims").json()] == [8002]
+    form = {"ae_order_id": "8001", "reason": "wrong_item", "amount": "10", "csrf_token": csrf}
+    assert client.post("/aftersales/returns", data=form).status_code == 404
+    submit = {"csrf_token": csrf}
+    assert client.post(f"/aftersales/claims/{claims[8001]}/submit", data=submit).status_code == 404
+    reply = client.post(f"/aftersales/claims/{claims[8002]}/submit", data=submit, follow_redirects=False)
+    assert reply.status_code != 404
