@@ -23,7 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuajing.accounts.audit import row_values
-from kuajing.accounts.web import audit
+from kuajing.accounts.errors import Forbidden
+from kuajing.accounts.web import audit, principal
 from kuajing.kit.money import Money
 from kuajing.orders import actions
 from kuajing.orders import web_helpers as web
@@ -178,8 +179,14 @@ _RULE_FIELDS += ["priority", "unit_cost", "enabled", "note"]
 def _add_mapping(
     request: Request, session: Session, rule: SkuMappingRule, catalog: Any, **when: Any
 ) -> SkuMappingRuleRow:
-    """``actions.add_mapping`` and its audit entry (who, before, after)."""
+    """``actions.add_mapping`` and its audit entry (who, before, after). A user limited to some stores
+    saves rules for those stores only (a rule for every store, or another's, is refused: 403)."""
     previous = session.get(SkuMappingRuleRow, rule.id) if rule.id is not None else None
+    who = principal(request)
+    if who.store_ids is not None and not all(
+        store in who.store_ids for store in (rule.store_id, previous.store_id if previous else rule.store_id)
+    ):
+        raise Forbidden("mapping.edit (store)", who.role.value)
     before = row_values(previous, *_RULE_FIELDS) if previous is not None else None
     row = actions.add_mapping(session, rule, catalog, **when)
     action = "mapping.edit" if before is not None else "mapping.create"
@@ -187,8 +194,10 @@ def _add_mapping(
     return row
 
 
-def _rules_context(session: Session, search: str = "") -> dict[str, Any]:
+def _rules_context(session: Session, search: str = "", scope: frozenset[int] | None = None) -> dict[str, Any]:
     rules = [row for row in OrderRepository(session).rules() if search.lower() in row.pattern.lower()]
+    if scope is not None:  # a user limited to some stores: their stores' rules and the shared ones
+        rules = [row for row in rules if row.store_id is None or row.store_id in scope]
     stores = {store.id: store.name for store in StoreRepository(session).aliexpress_stores()}
     return {"rules": rules, "stores": stores, "active": "rules", "q": search}
 
@@ -197,7 +206,8 @@ def _rules_context(session: Session, search: str = "") -> dict[str, Any]:
 def rules_page(
     request: Request, q: str = "", saved: int | None = None, imported: int | None = None
 ) -> HTMLResponse:
-    context = web.work(request, lambda session: _rules_context(session, q.strip()))
+    scope = principal(request).store_ids
+    context = web.work(request, lambda session: _rules_context(session, q.strip(), scope))
     return web.page(request, "rules.html", {**context, "saved": saved, "imported": imported})
 
 
@@ -329,7 +339,7 @@ def _import_rules(request: Request, data: bytes, file_name: str) -> Response:
     if isinstance(outcome, int):
         return RedirectResponse(f"/rules?imported={outcome}", status_code=303)
     rejects = base64.b64encode(rejects_workbook(outcome.errors)).decode("ascii")
-    context = web.work(request, _rules_context)
+    context = web.work(request, lambda session: _rules_context(session, "", principal(request).store_ids))
     context.update(
         import_errors=outcome.errors, rejects=rejects, file_name=file_name, saved=None, imported=None
     )

@@ -165,3 +165,25 @@ def test_a_limited_purchaser_handles_after_sales_of_their_store_only(client: Tes
     assert client.post(f"/aftersales/claims/{claims[8001]}/submit", data=submit).status_code == 404
     reply = client.post(f"/aftersales/claims/{claims[8002]}/submit", data=submit, follow_redirects=False)
     assert reply.status_code != 404
+
+
+def test_a_limited_purchaser_saves_mapping_rules_for_their_store_only(client: TestClient) -> None:
+    csrf = sign_in(client, "boss")
+    rule = {"kind": "exact", "offer_id": OFFER, "spec_id": "S1"}
+    headers = {"X-CSRF-Token": csrf}
+    assert (
+        client.post(
+            "/api/rules", json={**rule, "pattern": "BOSS-1", "store_id": 1}, headers=headers
+        ).status_code
+        == 201
+    )
+    headers = {"X-CSRF-Token": sign_in(client, LIMITED)}
+    for store in (1, None):
+        reply = client.post(
+            "/api/rules", json={**rule, "pattern": "PIA-X", "store_id": store}, headers=headers
+        )
+        assert reply.status_code == 403, store
+    reply = client.post("/api/rules", json={**rule, "pattern": "PIA-2", "store_id": 2}, headers=headers)
+    assert reply.status_code == 201
+    page = client.get("/rules").text
+    assert "PIA-2" in page and "BOSS-1" not in page and "PIA-X" not in page
