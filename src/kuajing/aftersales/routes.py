@@ -35,6 +35,7 @@ from kuajing.kit.money import Money
 from kuajing.orders import web_helpers as web
 from kuajing.stores.repository import StoreRepository
 from kuajing.stores.service import alibaba_client
+from kuajing.web.params import DB_INT_MAX, RowId
 
 router = APIRouter()
 _E = TypeVar("_E", bound=StrEnum)
@@ -100,7 +101,8 @@ def parse_int(text: str, field: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit():
+    # '²' is a digit to isdigit; 5,000 digits are too many for int(); beyond DB_INT_MAX no row
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > DB_INT_MAX:
         raise ValidationFailed(
             f"{field}: not a number: {text!r}",
             f"{FIELD_ZH.get(field, field)}：不是数字：{text!r}",
@@ -212,7 +214,7 @@ def intake(request: Request) -> Response:
 
 
 @router.post("/aftersales/cases/{case_id}/classify")
-def classify(request: Request, case_id: int, reason: TextField = "", amount: TextField = "") -> Response:
+def classify(request: Request, case_id: RowId, reason: TextField = "", amount: TextField = "") -> Response:
     def job(session: Session) -> object:
         return service.classify(
             session,
@@ -251,7 +253,7 @@ async def upload_evidence(
 @router.post("/aftersales/claims/{claim_id}/submit")
 def submit(
     request: Request,
-    claim_id: int,
+    claim_id: RowId,
     reason_id: TextField = "",
     entry_ids: TextField = "",
     goods_status: TextField = "refundBuyerReceived",

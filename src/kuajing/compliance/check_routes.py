@@ -28,6 +28,7 @@ from kuajing.compliance.truth import ProductText, check_text
 from kuajing.kit.errors import ValidationFailed
 from kuajing.orders import web_helpers as web
 from kuajing.web.app import render
+from kuajing.web.params import whole_number
 
 router = APIRouter()
 TextField = Annotated[str, Form()]
@@ -58,7 +59,8 @@ def parse_attributes(text: str, field: str) -> dict[str, str]:
 
 
 def _top(text: str | None) -> int:
-    value = int(text) if text and text.isdigit() else 3
+    number = whole_number(text)
+    value = 3 if number is None else number
     if not 1 <= value <= MAX_TOP:
         raise ValidationFailed(
             f"top must be 1–{MAX_TOP}", f"top 须在 1–{MAX_TOP} 之间", details={"field": "top"}

@@ -26,6 +26,7 @@ from kuajing.compliance.pages import TextField, UploadField, act, clock, page, p
 from kuajing.compliance.qc_service import add_qc_document, qc_statuses, remove_qc_document
 from kuajing.kit.errors import KuajingError, NotFound, ValidationFailed
 from kuajing.orders import web_helpers as web
+from kuajing.web.params import RowId
 
 router = APIRouter()
 
@@ -118,7 +119,7 @@ def add_epr(
 @router.post("/compliance/epr/{registration_id}")
 def edit_epr(
     request: Request,
-    registration_id: int,
+    registration_id: RowId,
     country: TextField = "",
     stream: TextField = "",
     number: TextField = "",
@@ -130,7 +131,7 @@ def edit_epr(
 
 
 @router.post("/compliance/epr/{registration_id}/delete")
-def remove_epr(request: Request, registration_id: int) -> Response:
+def remove_epr(request: Request, registration_id: RowId) -> Response:
     now, today = clock(request)
     return act(
         request,
@@ -218,7 +219,7 @@ async def upload_qc(
 
 
 @router.post("/compliance/qc/{document_id}/delete")
-def delete_qc(request: Request, document_id: int) -> Response:
+def delete_qc(request: Request, document_id: RowId) -> Response:
     now, today = clock(request)
     return act(
         request,
@@ -230,7 +231,7 @@ def delete_qc(request: Request, document_id: int) -> Response:
 
 
 @router.get("/compliance/qc/{document_id}/file")
-def qc_file(request: Request, document_id: int) -> FileResponse:
+def qc_file(request: Request, document_id: RowId) -> FileResponse:
     row = web.work(request, lambda s: repo.qc_document(s, document_id))
     if row is None:
         raise NotFound(f"QC document {document_id} not found", f"找不到质检报告 {document_id}")

@@ -28,6 +28,7 @@ from kuajing.compliance.pack import build_pack_pdf
 from kuajing.compliance.pack_cli import DEFAULT_APPLICANT, opinion_json
 from kuajing.kit.errors import KuajingError, ValidationFailed
 from kuajing.orders import web_helpers as web
+from kuajing.web.params import OptionalId, RowId, whole_number
 
 router = APIRouter()
 TextField = Annotated[str, Form()]
@@ -37,11 +38,12 @@ def _int(text: str | None, field: str) -> int | None:
     text = (text or "").strip()
     if not text:
         return None
-    if not text.isdigit():
+    number = whole_number(text)
+    if number is None:
         raise ValidationFailed(
             f"{field}: not a number: {text!r}", f"{field}：不是数字：{text!r}", details={"field": field}
         )
-    return int(text)
+    return number
 
 
 def _date(text: str) -> date:
@@ -86,7 +88,7 @@ def hs_page(request: Request) -> HTMLResponse:
 
 @router.get("/compliance/hs/pack.pdf")
 def pack_pdf(
-    request: Request, offer_id: int | None = None, product_id: int | None = None, applicant: str = ""
+    request: Request, offer_id: OptionalId = None, product_id: OptionalId = None, applicant: str = ""
 ) -> Response:
     pack = web.work(
         request,
@@ -148,7 +150,7 @@ async def record_opinion(
 
 
 @router.get("/compliance/hs/opinions/{opinion_id}/document")
-def opinion_document(request: Request, opinion_id: int) -> FileResponse:
+def opinion_document(request: Request, opinion_id: RowId) -> FileResponse:
     folder = Path(web.settings(request).hs_opinion_folder)
     path, name = web.work(request, lambda session: service.opinion_document(session, opinion_id, folder))
     return FileResponse(path, filename=name)
@@ -166,7 +168,7 @@ def opinions_api(request: Request) -> JSONResponse:
 
 @router.get("/api/compliance/hs/official")
 def official_api(
-    request: Request, offer_id: int | None = None, product_id: int | None = None
+    request: Request, offer_id: OptionalId = None, product_id: OptionalId = None
 ) -> JSONResponse:
     def job(session: Session) -> dict[str, Any]:
         row = service.official_opinion(session, offer_id=offer_id, product_id=product_id)
@@ -178,7 +180,7 @@ def official_api(
 
 
 @router.get("/api/compliance/hs/pack")
-def pack_api(request: Request, offer_id: int | None = None, product_id: int | None = None) -> JSONResponse:
+def pack_api(request: Request, offer_id: OptionalId = None, product_id: OptionalId = None) -> JSONResponse:
     pack = web.work(
         request,
         lambda session: service.pack_request_for(

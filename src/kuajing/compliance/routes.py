@@ -29,6 +29,7 @@ from kuajing.compliance.listings_import import ListingsFileInvalid, import_listi
 from kuajing.compliance.pages import TextField, UploadField, act, choice, clock, page
 from kuajing.kit.errors import KuajingError, ValidationFailed
 from kuajing.orders import web_helpers as web
+from kuajing.web.params import RowId, whole_number
 
 router = APIRouter()
 router.include_router(epr_routes.router)
@@ -101,15 +102,15 @@ def add_listing(
     now, today = clock(request)
 
     def job(session: Session) -> object:
-        if not product_id.strip().isdigit():
+        number = whole_number(product_id)
+        if number is None:
             raise ValidationFailed("product_id: a number", "商品ID:应为数字", details={"field": "product_id"})
-        offer = offer_id.strip()
         item = service.ListingInput(
-            product_id=int(product_id),
+            product_id=number,
             title=title,
             category_name=category_name.strip(),
             markets=service.parse_markets(markets) if markets.strip() else None,
-            offer_id=int(offer) if offer.isdigit() else None,
+            offer_id=whole_number(offer_id),
         )
         return service.upsert_listing(session, item, source="manual", now=now, today=today)
 
@@ -175,12 +176,12 @@ def _conflicts(session: Session, row: Any) -> list[dict[str, str]] | None:
 
 
 @router.get("/compliance/listings/{listing_id}", response_class=HTMLResponse)
-def listing_page(request: Request, listing_id: int) -> HTMLResponse:
+def listing_page(request: Request, listing_id: RowId) -> HTMLResponse:
     return page(request, "compliance_listing.html", _detail(listing_id))
 
 
 @router.post("/compliance/listings/{listing_id}/markets")
-def set_markets(request: Request, listing_id: int, markets: TextField = "") -> Response:
+def set_markets(request: Request, listing_id: RowId, markets: TextField = "") -> Response:
     now, today = clock(request)
     return act(
         request,
@@ -194,7 +195,7 @@ def set_markets(request: Request, listing_id: int, markets: TextField = "") -> R
 
 
 @router.post("/compliance/listings/{listing_id}/delete")
-def delete_listing(request: Request, listing_id: int) -> Response:
+def delete_listing(request: Request, listing_id: RowId) -> Response:
     return act(
         request,
         "/compliance/listings",
@@ -218,7 +219,7 @@ def checks_api(request: Request) -> JSONResponse:
 
 
 @router.get("/api/compliance/listings/{listing_id}")
-def listing_api(request: Request, listing_id: int) -> JSONResponse:
+def listing_api(request: Request, listing_id: RowId) -> JSONResponse:
     return JSONResponse(web.work(request, _detail(listing_id)))
 
 

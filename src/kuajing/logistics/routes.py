@@ -189,7 +189,7 @@ def _default_form(today: date) -> dict[str, str]:
     }
 
 
-@router.get("/logistics/quote", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/logistics/quote", response_class=HTMLResponse)
 def quote_page(request: Request) -> HTMLResponse:
     """The form with defaults; with any field in the query, the comparison under it."""
     today = _today(request)
@@ -274,7 +274,7 @@ def _comparison(
     }
 
 
-@router.get("/logistics/lines", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/logistics/lines", response_class=HTMLResponse)
 def lines_page(request: Request, date: str | None = None) -> HTMLResponse:
     today = _today(request)
     try:

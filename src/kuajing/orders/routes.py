@@ -35,6 +35,7 @@ from kuajing.purchasing.model import OrderState
 from kuajing.purchasing.tables import PurchaseOrderRow
 from kuajing.sourcing.tables import OfferSnapshotRow
 from kuajing.stores.tables import AliExpressStore
+from kuajing.web.params import MAX_PAGE, RowId, whole_number
 
 router = APIRouter()
 PER_PAGE = 50
@@ -43,11 +44,11 @@ PER_PAGE = 50
 # --- orders --------------------------------------------------------------------------------------
 
 
-@router.get("/orders", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/orders", response_class=HTMLResponse)
 def orders_page(
     request: Request,
     state: OrderState | None = None,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=500),
 ) -> HTMLResponse:
     scope = store_scope(request)  # a user limited to some stores sees only their orders
@@ -128,15 +129,15 @@ def _order_view(session: Session, ae_order_id: int, scope: frozenset[int] | None
     }
 
 
-@router.get("/orders/{ae_order_id}", response_class=HTMLResponse, include_in_schema=False)
-def order_page(request: Request, ae_order_id: int) -> HTMLResponse:
+@router.get("/orders/{ae_order_id}", response_class=HTMLResponse)
+def order_page(request: Request, ae_order_id: RowId) -> HTMLResponse:
     scope = store_scope(request)
     context = web.work(request, lambda session: _order_view(session, ae_order_id, scope))
     return web.page(request, "orders_detail.html", {**context, "active": "orders", "now": web.now(request)})
 
 
 @router.get("/api/orders/{ae_order_id}", tags=["orders"])
-def order_api(request: Request, ae_order_id: int) -> dict[str, Any]:
+def order_api(request: Request, ae_order_id: RowId) -> dict[str, Any]:
     scope = store_scope(request)
     view = web.work(request, lambda session: _order_view(session, ae_order_id, scope))
     order: AeOrderRow = view["order"]
@@ -206,16 +207,16 @@ def _queue_page(
     return web.page(request, "exceptions.html", context, status_code)
 
 
-@router.get("/exceptions", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/exceptions", response_class=HTMLResponse)
 def exceptions_page(request: Request, reason: str | None = None) -> HTMLResponse:
     return _queue_page(request, reason, [])
 
 
 def _ids(values: list[Any]) -> list[int]:
-    return [int(value) for value in values if str(value).strip().isdigit()]
+    return [number for value in values if (number := whole_number(str(value))) is not None]
 
 
-@router.post("/exceptions/{verb}", response_class=HTMLResponse, include_in_schema=False)
+@router.post("/exceptions/{verb}", response_class=HTMLResponse)
 async def exceptions_action(request: Request, verb: str) -> HTMLResponse:
     """The queue page's forms: ``approve`` and ``cancel`` (checked rows), ``alternate`` (one line)."""
     form = await request.form()

@@ -43,6 +43,7 @@ from kuajing.orders.rules_store import to_rule
 from kuajing.orders.tables import AeOrderLineRow, AeOrderRow, SkuMappingRuleRow
 from kuajing.stores.repository import StoreRepository
 from kuajing.web.app import request_language
+from kuajing.web.params import DB_INT_MAX, OptionalId
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,7 +70,7 @@ def parse_rule(values: Mapping[str, Any]) -> tuple[SkuMappingRule | None, list[R
             if default is None and field == "offer_id":
                 bad(field, "必填", "required")
             return default
-        if _INTEGER.fullmatch(text):
+        if _INTEGER.fullmatch(text) and len(text) <= 20 and abs(int(text)) <= DB_INT_MAX:  # a column holds it
             return int(text)
         bad(field, f"应为整数,实为 {text!r}", f"expected a whole number, got {text!r}")
         return None
@@ -202,7 +203,7 @@ def _rules_context(session: Session, search: str = "", scope: frozenset[int] | N
     return {"rules": rules, "stores": stores, "active": "rules", "q": search}
 
 
-@router.get("/rules", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/rules", response_class=HTMLResponse)
 def rules_page(
     request: Request, q: str = "", saved: int | None = None, imported: int | None = None
 ) -> HTMLResponse:
@@ -229,8 +230,8 @@ def _form_page(
     return web.page(request, "rules_form.html", context, status_code)
 
 
-@router.get("/rules/new", response_class=HTMLResponse, include_in_schema=False)
-def new_rule_page(request: Request, sku: str = "", store_id: int | None = None) -> HTMLResponse:
+@router.get("/rules/new", response_class=HTMLResponse)
+def new_rule_page(request: Request, sku: str = "", store_id: OptionalId = None) -> HTMLResponse:
     form = {"kind": "exact", "pattern": sku, "store_id": store_id or "", "enabled": "on", "priority": "50"}
     return _form_page(request, form, [])
 
@@ -239,7 +240,7 @@ def _form_values(form: Any) -> dict[str, Any]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-@router.post("/rules", response_class=HTMLResponse, include_in_schema=False)
+@router.post("/rules", response_class=HTMLResponse)
 async def save_rule_form(request: Request) -> Response:
     values = _form_values(await request.form())
     return await run_in_threadpool(_save_rule_form, request, values)
@@ -262,7 +263,7 @@ def _save_rule_form(request: Request, values: dict[str, Any]) -> Response:
     return RedirectResponse(f"/rules?saved={rule_id}", status_code=303)
 
 
-@router.post("/rules/preview", response_class=HTMLResponse, include_in_schema=False)
+@router.post("/rules/preview", response_class=HTMLResponse)
 async def preview_rule_form(request: Request) -> HTMLResponse:
     values = _form_values(await request.form())
     return await run_in_threadpool(_preview_rule_form, request, values)
@@ -304,7 +305,7 @@ def _preview_rule_form(request: Request, values: dict[str, Any]) -> HTMLResponse
     )
 
 
-@router.get("/rules/export.xlsx", include_in_schema=False)
+@router.get("/rules/export.xlsx")
 def export_rules_xlsx(request: Request) -> Response:
     rules = web.work(request, lambda session: [to_rule(row) for row in OrderRepository(session).rules()])
     buffer = io.BytesIO()
@@ -313,7 +314,7 @@ def export_rules_xlsx(request: Request) -> Response:
     return Response(buffer.getvalue(), media_type=XLSX, headers=headers)
 
 
-@router.post("/rules/import", response_class=HTMLResponse, include_in_schema=False)
+@router.post("/rules/import", response_class=HTMLResponse)
 async def import_rules_xlsx(request: Request) -> Response:
     form = await request.form()
     upload = form.get("file")

@@ -28,6 +28,7 @@ from kuajing.reports.model import GroupBy, WeekClaims, WeekOnTime
 from kuajing.reports.repository import ReportFilter, ReportRepository
 from kuajing.reports.xlsx import profit_xlsx, trends_xlsx
 from kuajing.web.app import render, request_language
+from kuajing.web.params import whole_number
 
 router = APIRouter()
 
@@ -69,7 +70,7 @@ def _filter(request: Request) -> ReportFilter:
     return report_filter(
         _day(query.get("from")),
         _day(query.get("to")),
-        _store_in_scope(request, int(store) if store and store.isdigit() else None),
+        _store_in_scope(request, whole_number(store)),
         query.get("country") or None,
         web.settings(request).timezone,
     )
@@ -140,7 +141,7 @@ def _trends(request: Request) -> tuple[list[WeekOnTime], list[WeekClaims]]:
     now = web.now(request)
     settings = web.settings(request)
     text = request.query_params.get("weeks") or "12"
-    weeks = int(text) if text.isdigit() else 0
+    weeks = whole_number(text) or 0
     if not 1 <= weeks <= 104:
         raise ValidationFailed("weeks must be 1–104", "周数须在 1–104 之间")
     return web.work(

@@ -25,6 +25,7 @@ from kuajing.orders import web_helpers as web
 from kuajing.sourcing import lifecycle_service as service
 from kuajing.sourcing.lifecycle import STAGE_ZH, LifecycleMove, Stage, load_triggers, sparkline_points
 from kuajing.web.app import render, request_language
+from kuajing.web.params import DB_INT_MAX, RowId
 
 router = APIRouter()
 SPARK_DAYS = 14
@@ -83,7 +84,7 @@ def lifecycle_api(request: Request) -> dict[str, Any]:
 
 
 @router.post("/api/lifecycle/{offer_id}/move", tags=["sourcing"])
-def move_api(request: Request, offer_id: int, body: dict[str, Any] = Body(...)) -> JSONResponse:
+def move_api(request: Request, offer_id: RowId, body: dict[str, Any] = Body(...)) -> JSONResponse:
     to_stage, reason = str(body.get("to_stage", "")), str(body.get("reason", ""))
 
     def job(session: Session) -> LifecycleMove:
@@ -101,8 +102,11 @@ def _audit_move(request: Request, session: Session, moved: LifecycleMove) -> Non
 
 def _offer_id(text: str) -> int:
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
+        value = 0
+    if not 0 < value <= DB_INT_MAX:  # a larger id is no offer, and SQLite cannot compare with it
         raise ValidationFailed(
             f"offer id must be a number, got {text!r}", f"货源编号应为数字,实为 {text!r}", http_status=422
-        ) from None
+        )
+    return value

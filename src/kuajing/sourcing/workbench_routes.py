@@ -34,6 +34,7 @@ from kuajing.sourcing.selection_tables import SelectionFigureRow
 from kuajing.sourcing.selection_xlsx import write_selection_sheet
 from kuajing.sourcing.tables import SourcedOfferRow
 from kuajing.web.app import render, request_language
+from kuajing.web.params import DB_INT_MAX, RowId, whole_number
 
 router = APIRouter()
 _FLAGS = ("custom_friendly", "dropship_only", "unserved")
@@ -58,7 +59,11 @@ def parse_query(params: Any) -> SelectionQuery:
         value = text(name)
         if value is None:
             return default
-        if not value.isdigit() or int(value) < low:
+        if (
+            not (value.isascii() and value.isdigit())
+            or len(value) > 19
+            or not low <= int(value) <= DB_INT_MAX
+        ):
             raise _bad(
                 name,
                 f"应为不小于 {low} 的整数,实为 {value!r}",
@@ -71,6 +76,8 @@ def parse_query(params: Any) -> SelectionQuery:
     if margin is not None:
         try:
             min_margin = Decimal(margin.rstrip("%")) / (100 if margin.endswith("%") else 1)
+            if not min_margin.is_finite():  # NaN would raise at the first comparison
+                raise InvalidOperation
         except InvalidOperation:
             raise _bad(
                 "min_margin",
@@ -95,7 +102,7 @@ def parse_query(params: Any) -> SelectionQuery:
         )
     per_page = whole("per_page", 50, 1) or 50
     ids_text = ",".join(str(v) for v in (params.getlist("ids") if hasattr(params, "getlist") else []))
-    ids = tuple(int(part) for part in ids_text.replace(" ", ",").split(",") if part.strip().isdigit())
+    ids = tuple(n for part in ids_text.replace(" ", ",").split(",") if (n := whole_number(part)) is not None)
     return SelectionQuery(
         country=country,
         category=text("category"),
@@ -231,13 +238,14 @@ async def move_to_stage(request: Request) -> Response:
 
 
 def _whole(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    return whole_number(text)
 
 
 def _row_id(text: str) -> int:
-    if not text.isdigit():
+    number = whole_number(text)
+    if number is None:
         raise ValidationFailed(f"not a row id: {text!r}", f"不是行编号: {text!r}", http_status=422)
-    return int(text)
+    return number
 
 
 @router.get("/sourcing/export.xlsx")
@@ -260,11 +268,13 @@ def export(request: Request) -> Response:
 
 
 @router.get("/sourcing/group/{offer_row_id}", response_class=HTMLResponse)
-def group(request: Request, offer_row_id: int) -> HTMLResponse:
+def group(request: Request, offer_row_id: RowId) -> HTMLResponse:
     query = parse_query(request.query_params)
     threshold_text = request.query_params.get("threshold")
     try:
         threshold = Decimal(threshold_text) if threshold_text else DEFAULT_THRESHOLD
+        if not threshold.is_finite():  # NaN would raise at the first comparison
+            raise InvalidOperation
     except InvalidOperation:
         raise _bad("threshold", "应为 0 到 1 之间的数", "expected a number from 0 to 1") from None
     members = web.work(

@@ -1,7 +1,10 @@
-"""One OpenAPI tag per bounded context, so /api/docs groups the operations as the product does.
+"""The OpenAPI document covers every endpoint: one tag per bounded context, so /api/docs groups the
+operations as the product does, and downloads say what they send.
 
 Routes keep the tags they name; one without a context's tag gets it from the first segment of its
-path (after ``/api``). Called once by ``create_app`` after every router is included.
+path (after ``/api``). A download (``….xlsx``, ``….pdf``) documents its file type. Pages answer
+``text/html`` (their ``response_class``). Called once by ``create_app`` after every router is
+included.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ CONTEXT_OF_SEGMENT = {
     "audit": "accounts",
 }
 CONTEXTS = frozenset(CONTEXT_OF_SEGMENT.values())
+FILE_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pdf": "application/pdf",
+}
 
 
 def context_tag(path: str) -> str:
@@ -60,3 +67,6 @@ def _tag(routes: list[Any], prefix: str) -> None:
             if not set(tags) & CONTEXTS:  # a route's own finer tag ("exceptions") stays beside it
                 tags.insert(0, context_tag(prefix + route.path))
             route.tags = tags
+            for suffix, media_type in FILE_TYPES.items():
+                if route.path.endswith(suffix) and 200 not in route.responses:
+                    route.responses = {**route.responses, 200: {"content": {media_type: {}}}}

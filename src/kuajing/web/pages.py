@@ -22,8 +22,9 @@ from kuajing.marketplaces.errors import MarketplaceError
 from kuajing.stores import service
 from kuajing.stores.repository import StoreRepository
 from kuajing.web.app import render
+from kuajing.web.params import MAX_PAGE
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter()
 ORDER_WINDOW_DAYS = 7
 LATEST = 15
 
@@ -86,7 +87,7 @@ def dashboard(request: Request) -> HTMLResponse:
 
 @router.get("/catalog", response_class=HTMLResponse)
 def catalog(
-    request: Request, page: int = Query(1, ge=1), per_page: int = Query(20, ge=1, le=100)
+    request: Request, page: int = Query(1, ge=1, le=MAX_PAGE), per_page: int = Query(20, ge=1, le=100)
 ) -> HTMLResponse:
     offers: list[Any] = []
     errors: list[str] = []

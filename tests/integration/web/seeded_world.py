@@ -123,6 +123,8 @@ def _path_values(client: TestClient, url: str) -> dict[str, list[str]]:
             "opinion_id": first("SELECT id FROM hs_opinions ORDER BY id"),
             "document_id": first("SELECT id FROM compliance_qc_documents ORDER BY id"),
             "registration_id": first("SELECT id FROM compliance_epr_registrations ORDER BY id"),
+            "case_id": first("SELECT id FROM aftersales_cases ORDER BY id"),
+            "claim_id": first("SELECT id FROM aftersales_claims ORDER BY id"),
         }
     lines = client.get("/api/logistics/lines").json()
     values["line_id"] = [str(line.get("line_id") or line.get("id")) for line in lines[:2]]

@@ -1,6 +1,8 @@
-"""The OpenAPI document (/api/openapi.json) covers the API: every route under /api and /hooks with
-each of its methods, typed path parameters, a 2xx response, a unique operationId and its context's
-tag. Pages, forms and downloads a context chose to publish are held to the same rules.
+"""The OpenAPI document (/api/openapi.json) covers every endpoint: the JSON API under /api, the
+1688 push hook, the pages (``text/html``), their forms and the downloads (with their file type),
+each with every method, typed path parameters, a 2xx response, a unique operationId and its
+context's tag. Left out: FastAPI's own docs routes, /static, and the sign-in and account forms of
+``accounts`` (its owner keeps them out; their JSON twins under /api/auth are in).
 """
 
 from __future__ import annotations
@@ -65,6 +67,50 @@ def test_every_api_route_is_in_the_schema_with_each_of_its_methods(
         if method.lower() not in schema["paths"].get(path, {})
     ]
     assert missing == []
+
+
+ACCOUNT_FORMS = {
+    "/login",
+    "/logout",
+    "/account",
+    "/account/password",
+    "/admin/users",
+    "/audit",
+    "/audit.xlsx",
+}
+
+
+def test_every_page_form_and_download_is_in_the_schema_too(
+    app_and_schema: tuple[Any, dict[str, Any]],
+) -> None:
+    app, schema = app_and_schema
+    missing = [
+        f"{method} {path}"
+        for path, methods, _ in every_route(list(app.routes))
+        for method in sorted(methods - {"HEAD"})
+        if path not in FASTAPI_OWN
+        and not path.startswith(("/static", "/admin/users/"))
+        and path not in ACCOUNT_FORMS
+        and method.lower() not in schema["paths"].get(path, {})
+    ]
+    assert missing == []
+    pages = [p for p in ("/", "/orders", "/rules", "/suppliers", "/logistics/quote") if p in schema["paths"]]
+    assert len(pages) == 5
+    for path in pages:
+        assert "text/html" in schema["paths"][path]["get"]["responses"]["200"]["content"], path
+
+
+def test_downloads_document_their_file_type(app_and_schema: tuple[Any, dict[str, Any]]) -> None:
+    _, schema = app_and_schema
+    downloads = [path for path in schema["paths"] if path.endswith((".xlsx", ".pdf"))]
+    assert len(downloads) >= 4, downloads
+    wrong = [
+        path
+        for path in downloads
+        if not set(schema["paths"][path]["get"]["responses"]["200"].get("content", {}))
+        & {"application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    ]
+    assert wrong == []
 
 
 def test_every_operation_has_a_2xx_response_a_unique_id_and_a_context_tag(
