@@ -211,7 +211,9 @@ def start_session(
         expires_at=now + timedelta(hours=policy.max_hours),
         ip=(ip or "")[:64] or None,
     )
-    AccountRepository(session).add(row)
+    repo = AccountRepository(session)
+    repo.delete_expired_sessions(now)  # sessions nobody came back to, swept at each sign-in
+    repo.add(row)
     return NewSession(token, csrf_token, row)
 
 

@@ -87,6 +87,15 @@ def test_a_session_ends_after_its_hours_or_after_two_idle_hours(session: Session
     )
 
 
+def test_expired_sessions_nobody_came_back_to_are_swept_at_the_next_sign_in(session: Session) -> None:
+    user = service.user_named(session, "paul")
+    service.start_session(session, user, now=NOW, policy=SESSIONS)
+    service.start_session(session, user, now=NOW + timedelta(hours=11), policy=SESSIONS)
+    assert len(session.scalars(select(UserSessionRow)).all()) == 2
+    service.start_session(session, user, now=NOW + timedelta(hours=12), policy=SESSIONS)
+    assert len(session.scalars(select(UserSessionRow)).all()) == 2  # the first one went
+
+
 def test_logout_and_disabling_the_user_end_sessions(session: Session) -> None:
     user = service.user_named(session, "paul")
     first = service.start_session(session, user, now=NOW, policy=SESSIONS)
