@@ -26,7 +26,6 @@ from kuajing.config import Settings
 from kuajing.db import migrate
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.demo_setup import install_sandbox_rules
-from kuajing.jobs import orders_to_route
 from kuajing.jobs_purchases import due_purchases
 from kuajing.kit.remote_clock import SandboxClock
 from kuajing.orders.queue import open_items
@@ -35,6 +34,7 @@ from kuajing.sourcing.snapshots import OfferSnapshots
 from kuajing.stores import service
 from kuajing.stores.repository import StoreRepository
 from kuajing.workers.app import apply_schema
+from kuajing.workers.repository import orders_due
 
 DONE_STATES = frozenset({"fulfilled", "cancelled", "skipped"})
 # A step of simulated time once the workers are idle: first past the cancellation window, then
@@ -98,22 +98,28 @@ class Progress:
 
 
 def progress(factory: sessionmaker[Session], base_url: str) -> Progress:
-    moment = SandboxClock(base_url).now()  # the clocks share one client
+    """Where the run stands; what is due is looked at only once no job is open (it costs more)."""
     with factory() as session:
         rows = list(session.execute(select(AeOrderRow.id, AeOrderRow.state)))
         queued = {item.order_id for item in open_items(session, limit=1_000_000)}
-        jobs_open = session.scalar(
-            text(
-                "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') "
-                "AND task_name LIKE ANY(:order_work)"
-            ),
-            {"order_work": list(_ORDER_WORK)},
+        jobs_open = int(
+            session.scalar(
+                text(
+                    "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') "
+                    "AND task_name LIKE ANY(:order_work)"
+                ),
+                {"order_work": list(_ORDER_WORK)},
+            )
+            or 0
         )
-        due = len(due_purchases(session, moment, skip_leased=True))
-    due += len(orders_to_route(factory, moment))
+        due = 0
+        if jobs_open == 0:
+            moment = SandboxClock(base_url).now()  # the clocks share one client
+            due = len(due_purchases(session, moment, skip_leased=True))
+            due += len(orders_due(session, moment))
     states = Counter(state for _id, state in rows)
     finished = sum(1 for order_id, state in rows if state in DONE_STATES or order_id in queued)
-    return Progress(len(rows), finished, states, int(jobs_open or 0), due)
+    return Progress(len(rows), finished, states, jobs_open, due)
 
 
 @dataclass
@@ -129,7 +135,7 @@ def drive(
     expected: int,
     *,
     timeout_s: float,
-    poll_s: float = 1.0,
+    poll_s: float = 0.5,
     during: Callable[[float, Progress], None] | None = None,
 ) -> Run:
     """Polls until every one of ``expected`` orders is finished (fulfilled, cancelled, skipped or in

@@ -18,8 +18,8 @@ from datetime import timedelta
 from typing import Any
 
 from procrastinate import JobContext
-from procrastinate.exceptions import AlreadyEnqueued
-from procrastinate.jobs import Job
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+from procrastinate.jobs import Job, Status
 from procrastinate.manager import JobManager
 from procrastinate.tasks import Task
 
@@ -33,7 +33,7 @@ from kuajing.jobs_purchases import work_purchase as work_one_purchase
 from kuajing.notify.run import run_alert_pass
 from kuajing.purchasing.model import OrderState
 from kuajing.workers.app import app
-from kuajing.workers.repository import ae_order_ids, stores_due_for_sync
+from kuajing.workers.repository import ae_order_ids, orders_due, stores_due_for_sync
 from kuajing.workers.runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -162,8 +162,14 @@ async def retry_stalled(context: JobContext, timestamp: int) -> None:
     """Jobs left running by a worker whose heartbeat stopped (killed, machine lost) are queued again."""
     manager = context.app.job_manager
     for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_S):
-        log.warning("job %s (%s) of a silent worker queued again", job.id, job.task_name)
-        await manager.retry_job(job)
+        try:
+            await manager.retry_job(job)
+            log.warning("job %s (%s) of a silent worker queued again", job.id, job.task_name)
+        except UniqueViolation:
+            # The dispatch queued the same step meanwhile (a rare race: it skips steps in hand):
+            # that job does the work once this one lets go of the order's lock.
+            await manager.finish_job(job, status=Status.ABORTED, delete_job=False)
+            log.warning("job %s of a silent worker superseded by another %s", job.id, job.queueing_lock)
 
 
 # -- the tick: what is due becomes jobs ---------------------------------------------------------------
@@ -176,17 +182,17 @@ def dispatch(context: JobContext, timestamp: int) -> None:
     rt = runtime()
     moment = rt.now()
     every = timedelta(seconds=rt.settings.run_interval_seconds)
-    orders = orders_to_route(rt.factory, moment)
     with rt.factory() as session:
         stores = stores_due_for_sync(session, moment, every)
+        orders = orders_due(session, moment)
         purchases = due_purchases(session, moment, skip_leased=True)
-        locks = ae_order_ids(session, [o for _p, o in purchases] + [o for o, _s, _store in orders])
+        locks = ae_order_ids(session, [o for _p, o in purchases])
     jobs = [_job(sync_store, {"store_id": s}, f"sync:{s}") for s in stores]
-    if any(state == OrderState.READY for _o, state, _s in orders):
+    if any(state == OrderState.READY for _o, state, _ae in orders):
         jobs.append(_job(route_ready, {}, "route_ready"))
     jobs += [
-        _job(work_order, {"order_id": o, "state": st.value}, f"order:{o}", f"order:{locks[o]}")
-        for o, st, _store in orders
+        _job(work_order, {"order_id": o, "state": st.value}, f"order:{o}", f"order:{ae}")
+        for o, st, ae in orders
         if st != OrderState.READY
     ]
     jobs += [
@@ -213,9 +219,12 @@ def _job(
 
 
 def defer_new(manager: JobManager, jobs: list[Job]) -> int:
-    """Defers the jobs whose queueing lock has no job waiting, DEFER_BATCH to a statement; a batch
-    that meets one queued meanwhile is deferred one by one (that one is skipped)."""
+    """Defers the jobs whose step (queueing lock) has no job waiting or running, DEFER_BATCH to a
+    statement; a batch that meets one queued meanwhile is deferred one by one (that one skipped).
+    A running step is not queued again: its job may be a dead worker's, which ``retry_stalled``
+    must be able to put back in the queue (one waiting job per queueing lock)."""
     waiting = {job.queueing_lock for job in manager.list_jobs(status="todo")}
+    waiting |= {job.queueing_lock for job in manager.list_jobs(status="doing")}
     fresh = [job for job in jobs if job.queueing_lock not in waiting]
     deferred = 0
     for start in range(0, len(fresh), DEFER_BATCH):
