@@ -50,6 +50,13 @@ def test_sqlalchemy_url_becomes_a_libpq_conninfo() -> None:
     }
 
 
+def test_the_tick_follows_kuajing_run_interval_seconds() -> None:
+    assert tasks.tick_cron(1) == "* * * * * */1"  # a sixth column: every second
+    assert tasks.tick_cron(15) == "* * * * * */15"
+    assert tasks.tick_cron(60) == "*/1 * * * *"
+    assert tasks.tick_cron(300) == "*/5 * * * *"
+
+
 @pytest.fixture
 def world(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[SandboxServer, str]]:
     """The sandbox with ORDERS paid orders, the database migrated with the job tables, and this
