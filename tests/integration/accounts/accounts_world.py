@@ -181,7 +181,8 @@ def make_client(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
     clients: list[TestClient] = []
 
     def make(url: str, **settings: object) -> TestClient:
-        app = create_app(Settings(database_url=url, auth_required=True, **settings))  # type: ignore[arg-type]
+        folders = {"aftersales_folder": str(tmp_path / "evidence")}
+        app = create_app(Settings(database_url=url, auth_required=True, **{**folders, **settings}))  # type: ignore[arg-type]
         app.state.offer_upload_dir = tmp_path / "uploads"
         client = TestClient(app)
         clients.append(client)

@@ -4,13 +4,18 @@ succeed (2xx or 303), the others answer 403 ``forbidden`` and change nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from accounts_world import BOARD_OFFER, LIMITED, OFFER, USERS, sign_in
+from accounts_world import BOARD_OFFER, LIMITED, NOW, OFFER, USERS, sign_in
 from fastapi.testclient import TestClient
 
+from kuajing.aftersales.model import ReturnReason
+from kuajing.aftersales.service import record_return
 from kuajing.config import get_settings
+from kuajing.db.uow import UnitOfWork
+from kuajing.kit.money import Money
 
 ALL = set(USERS)
 # action: (method, path, body kind, body, the users allowed)
@@ -49,6 +54,7 @@ CASES: dict[str, tuple[str, str, str, Any, set[str]]] = {
         {"ae_order_id": "8001", "reason": "wrong_item", "amount": "10"},
         {"boss", "paul", "sam"},
     ),
+    "aftersales.claims": ("POST", "/aftersales/claims/1/evidence", "evidence", None, {"boss", "paul"}),
     "users.manage": (
         "POST",
         "/admin/users",
@@ -67,10 +73,33 @@ def _call(client: TestClient, csrf: str, case: str) -> Any:
         return client.get(path, follow_redirects=False)
     if kind == "json":
         return client.post(path, json=body, headers={"X-CSRF-Token": csrf}, follow_redirects=False)
+    if kind == "evidence":
+        _a_claim(client)
+        files = {"file": ("chat.png", b"\x89PNG", "image/png")}
+        return client.post(
+            path, data={"kind": "chat_record", "csrf_token": csrf}, files=files, follow_redirects=False
+        )
     if kind == "file":
         files = {"file": ("offers.csv", b"offer_id,title\n1,x\n", "text/csv")}
         return client.post(path, data={"csrf_token": csrf}, files=files, follow_redirects=False)
     return client.post(path, data={**body, "csrf_token": csrf}, follow_redirects=False)
+
+
+def _a_claim(client: TestClient) -> None:
+    """Claim 1: a wrong item sent on order 8001, recorded by the owner."""
+    with UnitOfWork(client.app.state.session_factory) as uow:  # type: ignore[attr-defined]
+        outcome = record_return(
+            uow.session,
+            ae_order_id=8001,
+            line_id=None,
+            reason=ReturnReason.WRONG_ITEM,
+            amount=Money(Decimal("10"), "CNY"),
+            notes=None,
+            who="user:boss",
+            now=NOW,
+        )
+        assert outcome.claim is not None and outcome.claim.id == 1
+        uow.commit()
 
 
 @pytest.mark.parametrize("case", list(CASES))
