@@ -7,6 +7,7 @@ cannot hold (Decimal, datetime) are written as strings.
 
 from __future__ import annotations
 
+import getpass
 import io
 import json
 from collections.abc import Sequence
@@ -51,6 +52,14 @@ def record(
     )
     AccountRepository(session).add(row)
     return row
+
+
+def cli_actor() -> str:
+    """``cli:<os user>``: who ran a command."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name in some containers
+        return "cli"
 
 
 def row_values(row: object, *names: str) -> dict[str, Any]:
@@ -108,4 +117,4 @@ def workbook(entries: Sequence[AuditEntryRow]) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["entry_dict", "record", "row_values", "workbook"]
+__all__ = ["cli_actor", "entry_dict", "record", "row_values", "workbook"]

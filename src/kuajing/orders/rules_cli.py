@@ -23,6 +23,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuajing.accounts import audit
 from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.kit.importing import ImportProblem
@@ -193,6 +194,15 @@ def add_rule(
         try:
             with _catalog(session) as catalog:
                 row = save_rule(session, rule, catalog, now=catalog.now)
+                after = {
+                    "kind": row.kind,
+                    "pattern": row.pattern,
+                    "offer_id": row.offer_id,
+                    "spec_id": row.spec_id,
+                }
+                audit.record(
+                    session, audit.cli_actor(), "mapping.create", "sku_mapping_rule", row.id, None, after
+                )
         except MappingRuleInvalid as invalid:
             session.rollback()
             typer.secho("规则无效,未保存 / invalid rule, nothing saved:", fg="red", err=True)
@@ -272,8 +282,12 @@ def import_(
             to_save = result.rules if result.ok else (result.good_rules if good_rows_only else ())
             existing = {_same_rule_key(rule): rule.id for rule in _stored_rules(session)}
             for rule in to_save:
-                save_rule(
+                row = save_rule(
                     session, replace(rule, id=existing.get(_same_rule_key(rule))), catalog, now=catalog.now
+                )
+                after = {"pattern": row.pattern, "offer_id": row.offer_id, "file": path.name}
+                audit.record(
+                    session, audit.cli_actor(), "mapping.import", "sku_mapping_rule", row.id, None, after
                 )
         session.commit()
     if result.ok:

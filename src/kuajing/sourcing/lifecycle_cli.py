@@ -16,6 +16,7 @@ from pathlib import Path
 import typer
 from sqlalchemy.orm import Session
 
+from kuajing.accounts import audit
 from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.kit.remote_clock import clock_for
@@ -100,6 +101,11 @@ def move(
     now = clock_for(get_settings().clock_url).now()
     with _session() as session:
         moved = service.move(session, offer_id, stage, reason, f"cli:{getpass.getuser()}", now)
+        before, after = (
+            {"stage": moved.from_stage.value},
+            {"stage": moved.to_stage.value, "reason": moved.reason},
+        )
+        audit.record(session, moved.actor, "lifecycle.move", "offer", offer_id, before, after)
         session.commit()
     if as_json:
         typer.echo(json.dumps(service.move_to_dict(moved), ensure_ascii=False))

@@ -7,9 +7,18 @@ import io
 import json
 from collections.abc import Callable
 
+import pytest
 from accounts_world import BOARD_OFFER, OFFER, sign_in
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook  # type: ignore[import-untyped]
+from typer.testing import CliRunner
+
+from kuajing.accounts.audit import cli_actor
+from kuajing.accounts.repository import AccountRepository
+from kuajing.cli import app
+from kuajing.config import get_settings
+from kuajing.db.engine import make_engine, make_session_factory
+from kuajing.db.uow import UnitOfWork
 
 RULE = {
     "kind": "exact",
@@ -91,10 +100,27 @@ def test_user_changes_are_audited_and_only_the_owner_reads_the_log(
 
 
 def _user_id(client: TestClient, username: str) -> int:
-    from kuajing.accounts.repository import AccountRepository
-    from kuajing.db.uow import UnitOfWork
-
     with UnitOfWork(client.app.state.session_factory) as uow:  # type: ignore[attr-defined]
         row = AccountRepository(uow.session).by_username(username)
         assert row is not None
         return row.id
+
+
+def test_a_lifecycle_move_from_the_cli_is_audited_as_the_os_user(
+    accounts_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KUAJING_DATABASE_URL", accounts_url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            app, ["lifecycle", "move", str(BOARD_OFFER), "testing", "--reason", "样品合格"]
+        )
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    engine = make_engine(accounts_url)
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        (entry,) = AccountRepository(uow.session).audit_entries(action="lifecycle")
+        assert entry.who == cli_actor() and entry.object_id == str(BOARD_OFFER)
+        assert json.loads(entry.after or "{}") == {"stage": "testing", "reason": "样品合格"}
+    engine.dispose()
