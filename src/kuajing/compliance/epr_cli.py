@@ -20,6 +20,7 @@ from typing import TypeVar
 import typer
 from sqlalchemy.orm import Session
 
+from kuajing.accounts import audit
 from kuajing.compliance import repository as repo
 from kuajing.compliance import schemas, service
 from kuajing.compliance.epr import STREAM_ZH, parse_stream
@@ -102,8 +103,9 @@ def add(
         except ValueError:
             raise ValidationFailed(f"unknown stream {stream!r}", f"未知的类别 {stream!r}") from None
         now, today = now_and_today()
-        outcome = work(
-            lambda session: service.save_registration(
+
+        def job(session: Session) -> service.RegistrationOutcome:
+            outcome = service.save_registration(
                 session,
                 country=country,
                 stream=kind,
@@ -114,7 +116,13 @@ def add(
                 now=now,
                 today=today,
             )
-        )
+            after = schemas.registration_to_dict(outcome.row)
+            audit.record(
+                session, audit.cli_actor(), "epr.create", "epr_registration", outcome.row.id, None, after
+            )
+            return outcome
+
+        outcome = work(job)
         row = outcome.row
         typer.echo(
             f"EPR {row.id}: {row.country} {row.stream} {row.number}; 已重新检查 rechecked {outcome.rechecked}"
@@ -143,9 +151,17 @@ def list_registrations(as_json: bool = JSON_OPTION) -> None:
 def remove(registration_id: int = typer.Argument(...)) -> None:
     with errors():
         now, today = now_and_today()
-        count = work(
-            lambda session: service.remove_registration(session, registration_id, now=now, today=today)
-        )
+
+        def job(session: Session) -> int:
+            found = repo.registration(session, registration_id)
+            before = schemas.registration_to_dict(found) if found is not None else None
+            count = service.remove_registration(session, registration_id, now=now, today=today)
+            audit.record(
+                session, audit.cli_actor(), "epr.delete", "epr_registration", registration_id, before
+            )
+            return count
+
+        count = work(job)
         typer.echo(f"已删除 removed {registration_id}; 已重新检查 rechecked {count}")
 
 

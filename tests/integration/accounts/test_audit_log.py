@@ -124,3 +124,25 @@ def test_a_lifecycle_move_from_the_cli_is_audited_as_the_os_user(
         assert entry.who == cli_actor() and entry.object_id == str(BOARD_OFFER)
         assert json.loads(entry.after or "{}") == {"stage": "testing", "reason": "样品合格"}
     engine.dispose()
+
+
+def test_epr_numbers_added_and_removed_from_the_cli_are_audited(
+    accounts_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KUAJING_DATABASE_URL", accounts_url)
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        added = runner.invoke(
+            app, ["epr", "add", "--country", "DE", "--stream", "packaging", "--number", "DE1234567890123"]
+        )
+        assert added.exit_code == 0, added.output
+        assert runner.invoke(app, ["epr", "remove", "1"]).exit_code == 0
+    finally:
+        get_settings.cache_clear()
+    engine = make_engine(accounts_url)
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        removed, created = AccountRepository(uow.session).audit_entries(action="epr")
+        assert (created.action, removed.action) == ("epr.create", "epr.delete")
+        assert json.loads(removed.before or "{}")["number"] == "DE1234567890123" and removed.after is None
+    engine.dispose()
