@@ -19,6 +19,7 @@ from kuajing.config import Settings
 from kuajing.fulfilment.push import PushReceipt, receive_1688_push
 from kuajing.kit.remote_clock import clock_for
 from kuajing.marketplaces.alibaba1688 import InvalidPush
+from kuajing.web.params import form_body
 
 router = APIRouter(tags=["hooks"])
 
@@ -34,7 +35,7 @@ def _receive(factory: sessionmaker[Session], settings: Settings, form: dict[str,
         return receipt
 
 
-@router.post("/hooks/1688")
+@router.post("/hooks/1688", openapi_extra=form_body("message", "_aop_signature"))
 async def receive_1688(request: Request) -> JSONResponse:
     submitted = await request.form()
     form = {key: value for key, value in submitted.items() if isinstance(value, str)}

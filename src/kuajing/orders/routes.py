@@ -35,7 +35,7 @@ from kuajing.purchasing.model import OrderState
 from kuajing.purchasing.tables import PurchaseOrderRow
 from kuajing.sourcing.tables import OfferSnapshotRow
 from kuajing.stores.tables import AliExpressStore
-from kuajing.web.params import MAX_PAGE, RowId, whole_number
+from kuajing.web.params import MAX_PAGE, RowId, form_body, whole_number
 
 router = APIRouter()
 PER_PAGE = 50
@@ -216,7 +216,11 @@ def _ids(values: list[Any]) -> list[int]:
     return [number for value in values if (number := whole_number(str(value))) is not None]
 
 
-@router.post("/exceptions/{verb}", response_class=HTMLResponse)
+@router.post(
+    "/exceptions/{verb}",
+    response_class=HTMLResponse,
+    openapi_extra=form_body("line_id", "offer_id", "spec_id", "reason", lists=("ids",)),
+)
 async def exceptions_action(request: Request, verb: str) -> HTMLResponse:
     """The queue page's forms: ``approve`` and ``cancel`` (checked rows), ``alternate`` (one line)."""
     form = await request.form()

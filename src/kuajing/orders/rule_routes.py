@@ -43,9 +43,23 @@ from kuajing.orders.rules_store import to_rule
 from kuajing.orders.tables import AeOrderLineRow, AeOrderRow, SkuMappingRuleRow
 from kuajing.stores.repository import StoreRepository
 from kuajing.web.app import request_language
-from kuajing.web.params import DB_INT_MAX, OptionalId
+from kuajing.web.params import DB_INT_MAX, OptionalId, form_body
 
 router = APIRouter()
+RULE_FORM = form_body(  # the rule form's fields, read by parse_rule
+    "kind",
+    "pattern",
+    "offer_id",
+    "spec_id",
+    "variant_map",
+    "quantity_multiplier",
+    "priority",
+    "store_id",
+    "unit_cost",
+    "enabled",
+    "note",
+    "id",
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -240,7 +254,7 @@ def _form_values(form: Any) -> dict[str, Any]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-@router.post("/rules", response_class=HTMLResponse)
+@router.post("/rules", response_class=HTMLResponse, openapi_extra=RULE_FORM)
 async def save_rule_form(request: Request) -> Response:
     values = _form_values(await request.form())
     return await run_in_threadpool(_save_rule_form, request, values)
@@ -263,7 +277,7 @@ def _save_rule_form(request: Request, values: dict[str, Any]) -> Response:
     return RedirectResponse(f"/rules?saved={rule_id}", status_code=303)
 
 
-@router.post("/rules/preview", response_class=HTMLResponse)
+@router.post("/rules/preview", response_class=HTMLResponse, openapi_extra=RULE_FORM)
 async def preview_rule_form(request: Request) -> HTMLResponse:
     values = _form_values(await request.form())
     return await run_in_threadpool(_preview_rule_form, request, values)

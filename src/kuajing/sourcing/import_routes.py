@@ -49,6 +49,7 @@ from kuajing.sourcing.repository import SourcingRepository
 from kuajing.stores import service
 from kuajing.stores.repository import StoreRepository
 from kuajing.web.app import request_language
+from kuajing.web.params import form_body
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -324,7 +325,7 @@ def download_rejects(request: Request, token: str) -> Response:
 # --- offer ids through the 1688 API ----------------------------------------------------------------
 
 
-@router.post("/sourcing/import/fetch", response_class=HTMLResponse)
+@router.post("/sourcing/import/fetch", response_class=HTMLResponse, openapi_extra=form_body("refs"))
 async def fetch_pasted_offers(request: Request) -> Response:
     form = await request.form()
     text = str(form.get("refs") or "")

@@ -25,7 +25,7 @@ from kuajing.orders import web_helpers as web
 from kuajing.sourcing import lifecycle_service as service
 from kuajing.sourcing.lifecycle import STAGE_ZH, LifecycleMove, Stage, load_triggers, sparkline_points
 from kuajing.web.app import render, request_language
-from kuajing.web.params import DB_INT_MAX, RowId
+from kuajing.web.params import DB_INT_MAX, RowId, form_body
 
 router = APIRouter()
 SPARK_DAYS = 14
@@ -59,7 +59,7 @@ def lifecycle_page(request: Request, moved: int = 0) -> HTMLResponse:
     return render(request, "lifecycle.html", context)
 
 
-@router.post("/lifecycle/move")
+@router.post("/lifecycle/move", openapi_extra=form_body("to_stage", "reason", lists=("offer_id",)))
 async def move_form(request: Request) -> Response:
     form = await request.form()
     offer_ids = [str(value) for value in form.getlist("offer_id")]

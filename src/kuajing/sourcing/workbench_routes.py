@@ -34,7 +34,7 @@ from kuajing.sourcing.selection_tables import SelectionFigureRow
 from kuajing.sourcing.selection_xlsx import write_selection_sheet
 from kuajing.sourcing.tables import SourcedOfferRow
 from kuajing.web.app import render, request_language
-from kuajing.web.params import DB_INT_MAX, RowId, whole_number
+from kuajing.web.params import DB_INT_MAX, RowId, form_body, whole_number
 
 router = APIRouter()
 _FLAGS = ("custom_friendly", "dropship_only", "unserved")
@@ -215,7 +215,7 @@ def workbench(request: Request) -> HTMLResponse:
     )  # fmt: skip
 
 
-@router.post("/sourcing/move")
+@router.post("/sourcing/move", openapi_extra=form_body("to_stage", lists=("ids",)))
 async def move_to_stage(request: Request) -> Response:
     """The ticked rows' offers move to a lifecycle stage (to sample, usually), all or none."""
     form = await request.form()

@@ -7,7 +7,7 @@ it in the OpenAPI document too, where the fuzz test (tests/integration/web/test_
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Path, Query
 
@@ -27,3 +27,20 @@ def whole_number(text: str | None) -> int | None:
         return None
     value = int(text)
     return value if value <= DB_INT_MAX else None
+
+
+def form_body(*fields: str, lists: tuple[str, ...] = (), required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``openapi_extra`` for a route that reads ``await request.form()`` itself (repeated fields,
+    a page's many optional inputs): the form's fields, all text as a browser sends them, so the
+    OpenAPI document shows them and the fuzz test sends them."""
+    properties: dict[str, Any] = {name: {"type": "string"} for name in fields}
+    properties.update({name: {"type": "array", "items": {"type": "string"}} for name in lists})
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    return {
+        "requestBody": {
+            "required": bool(required),
+            "content": {"application/x-www-form-urlencoded": {"schema": schema}},
+        }
+    }

@@ -30,7 +30,8 @@ def sign(app_secret: str, path: str, params: Mapping[str, str]) -> str:
 
 def verify(app_secret: str, path: str, params: Mapping[str, str]) -> bool:
     given = params.get("_aop_signature", "")
-    return hmac.compare_digest(given.upper(), sign(app_secret, path, params))
+    # as bytes: compare_digest refuses str with non-ASCII characters (a forged signature is False, not a 500)
+    return hmac.compare_digest(given.upper().encode("utf-8"), sign(app_secret, path, params).encode("ascii"))
 
 
 def push_signature(app_secret: str, message: str) -> str:
@@ -43,4 +44,5 @@ def push_signature(app_secret: str, message: str) -> str:
 
 
 def verify_push(app_secret: str, message: str, signature: str) -> bool:
-    return hmac.compare_digest(signature.upper(), push_signature(app_secret, message))
+    expected = push_signature(app_secret, message).encode("ascii")
+    return hmac.compare_digest(signature.upper().encode("utf-8"), expected)  # bytes: any text is comparable

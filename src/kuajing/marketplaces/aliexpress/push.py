@@ -46,7 +46,8 @@ def verify_push(raw_body: bytes, authorization: str | None, *, app_key: str, app
     if not authorization:
         return False
     expected = push_signature(app_key, app_secret, raw_body)
-    return hmac.compare_digest(authorization.strip().lower(), expected)
+    given = authorization.strip().lower().encode("utf-8")  # bytes: any header text is comparable
+    return hmac.compare_digest(given, expected.encode("ascii"))
 
 
 def parse_push(raw_body: bytes) -> PushMessage:

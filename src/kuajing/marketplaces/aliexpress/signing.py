@@ -24,7 +24,8 @@ def sign(app_secret: str, api_name: str, params: Mapping[str, str]) -> str:
 
 def verify(app_secret: str, api_name: str, params: Mapping[str, str]) -> bool:
     given = params.get("sign", "")
-    return hmac.compare_digest(given.upper(), sign(app_secret, api_name, params))
+    expected = sign(app_secret, api_name, params).encode("ascii")
+    return hmac.compare_digest(given.upper().encode("utf-8"), expected)  # bytes: any text is comparable
 
 
 def push_signature(app_key: str, app_secret: str, raw_body: bytes) -> str:
