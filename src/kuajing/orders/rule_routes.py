@@ -328,7 +328,7 @@ def export_rules_xlsx(request: Request) -> Response:
     return Response(buffer.getvalue(), media_type=XLSX, headers=headers)
 
 
-@router.post("/rules/import", response_class=HTMLResponse)
+@router.post("/rules/import", response_class=HTMLResponse, openapi_extra=form_body(files=("file",)))
 async def import_rules_xlsx(request: Request) -> Response:
     form = await request.form()
     upload = form.get("file")

@@ -122,7 +122,7 @@ def import_page(request: Request) -> HTMLResponse:
     return _page(request, {})
 
 
-@router.post("/sourcing/import/upload", response_class=HTMLResponse)
+@router.post("/sourcing/import/upload", response_class=HTMLResponse, openapi_extra=form_body(files=("file",)))
 async def upload_offers_file(request: Request) -> Response:
     form = await request.form()
     upload = form.get("file")
@@ -223,7 +223,11 @@ def confirmed_mapping(form: Any, headers: list[str]) -> tuple[dict[str, str], se
     return mapping, left_out, problems
 
 
-@router.post("/sourcing/import/{token}/confirm", response_class=HTMLResponse)
+@router.post(
+    "/sourcing/import/{token}/confirm",
+    response_class=HTMLResponse,
+    openapi_extra=form_body("good_rows_only", "col-0", "col-1", "col-2", "col-3"),
+)
 async def confirm_import(request: Request, token: str) -> Response:
     form = await request.form()
     return await run_in_threadpool(_confirm_import, request, token, form)

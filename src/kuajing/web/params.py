@@ -29,18 +29,18 @@ def whole_number(text: str | None) -> int | None:
     return value if value <= DB_INT_MAX else None
 
 
-def form_body(*fields: str, lists: tuple[str, ...] = (), required: tuple[str, ...] = ()) -> dict[str, Any]:
+def form_body(
+    *fields: str, lists: tuple[str, ...] = (), files: tuple[str, ...] = (), required: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """``openapi_extra`` for a route that reads ``await request.form()`` itself (repeated fields,
-    a page's many optional inputs): the form's fields, all text as a browser sends them, so the
-    OpenAPI document shows them and the fuzz test sends them."""
+    a page's many optional inputs, an uploaded file): the form's fields, all text as a browser
+    sends them (multipart when a file is among them), so the OpenAPI document shows them and the
+    fuzz test sends them."""
     properties: dict[str, Any] = {name: {"type": "string"} for name in fields}
     properties.update({name: {"type": "array", "items": {"type": "string"}} for name in lists})
+    properties.update({name: {"type": "string", "format": "binary"} for name in files})
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     if required:
         schema["required"] = list(required)
-    return {
-        "requestBody": {
-            "required": bool(required),
-            "content": {"application/x-www-form-urlencoded": {"schema": schema}},
-        }
-    }
+    media_type = "multipart/form-data" if files else "application/x-www-form-urlencoded"
+    return {"requestBody": {"required": bool(required), "content": {media_type: {"schema": schema}}}}

@@ -108,6 +108,18 @@ def _seed_opinion_and_return(client: TestClient, values: dict[str, list[str]]) -
         assert reply.status_code < 500, reply.text[:300]
 
 
+def _uploaded_offers_file(client: TestClient) -> str:
+    """An offers file at its mapping step (/sourcing/import/{token}): its token."""
+    csv = "商品ID,标题,供应商,价格,规格ID,规格\n610000001,手机壳,义乌小商品厂,2.50,S1,颜色:黑色\n"
+    reply = client.post(
+        "/sourcing/import/upload",
+        files={"file": ("offers.csv", csv.encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert reply.status_code == 303, reply.text[-300:]
+    return str(reply.headers["location"]).split("?")[0].rsplit("/", 1)[-1]
+
+
 def _path_values(client: TestClient, url: str) -> dict[str, list[str]]:
     factory = make_session_factory(make_engine(url))
     with factory() as session:
@@ -163,9 +175,10 @@ def seeded_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededWor
             for _ in range(PASSES):
                 httpx.post(f"{base}/sandbox/clock/advance", params={"hours": 1}).raise_for_status()
                 run_pass(factory, settings, now=sandbox.world.now, worker="pages", pool=pool)
-        with TestClient(create_app(settings)) as client:
+        world = SeededWorld(url=url, settings=settings, sandbox=sandbox, values={})
+        with TestClient(world.app()) as client:
             _seed_through_the_app(client, sandbox)
             values = _path_values(client, url)
             _seed_opinion_and_return(client, values)
-            values = _path_values(client, url)
-        yield SeededWorld(url=url, settings=settings, sandbox=sandbox, values=values)
+            world.values = {**_path_values(client, url), "token": [_uploaded_offers_file(client)]}
+        yield world
