@@ -10,10 +10,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -67,7 +68,8 @@ def test_calculator_opens_with_the_defaults_and_no_comparison_yet(client: TestCl
 
     assert status == 200
     assert "运费与落地成本试算" in text
-    for value in ("12.50", "180", "15x8x2", "392690", "DE", date.today().isoformat()):
+    today_for_seller = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the page: settings.timezone
+    for value in ("12.50", "180", "15x8x2", "392690", "DE", today_for_seller.isoformat()):
         assert f'value="{value}"' in text
     assert 'href="/logistics/quote" class="active">运费试算</a>' in text  # the nav link
     assert "quote-row" not in text
