@@ -926,5 +926,6 @@ MESSAGES.update(
         "lifecycle.stage.official_logistics": {"zh-CN": "官方物流发货", "en": "Official logistics"},
         "lifecycle.stage.dropped": {"zh-CN": "淘汰", "en": "Dropped"},
         "offers_import.not_an_offer": {"zh-CN": "不是商品ID或 1688 商品链接", "en": "not an offer id or URL"},
+        "offers_import.fields": {"zh-CN": "导入为字段", "en": "Import as field"},
     }
 )
