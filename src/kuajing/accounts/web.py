@@ -209,7 +209,8 @@ class SignInMiddleware:
                 value = form.get(CSRF_FIELD)
                 token = value if isinstance(value, str) else ""
                 await form.close()
-            if not (token and hmac.compare_digest(token, found.csrf_token)):
+            # bytes: compare_digest refuses non-ASCII text with a TypeError (a 500), bytes never
+            if not (token and hmac.compare_digest(token.encode(), found.csrf_token.encode())):
                 await _refusal(request, CsrfRefused())(scope, receive, send)
                 return
         template, params = match_route(request.app, method, request.url.path)

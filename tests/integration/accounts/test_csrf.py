@@ -29,7 +29,7 @@ def test_a_wrong_or_another_sessions_token_is_refused(client: TestClient) -> Non
     other = TestClient(client.app)
     other_token = sign_in(other, "boss")
     sign_in(client, "boss")
-    for token in ("not-the-token", other_token):
+    for token in ("not-the-token", other_token, "令牌-non-ascii"):
         reply = client.post("/compliance/epr", data={**EPR, "csrf_token": token}, follow_redirects=False)
         assert reply.status_code == 403
     reply = client.post(
