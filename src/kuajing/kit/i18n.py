@@ -753,7 +753,8 @@ MESSAGES.update(
             "en": "No classified returns in the last 12 weeks.",
         },
         "reports.claims_note": {
-            "zh-CN": "按售后单创建所在周统计(人民币):退给买家的金额、向供应商索赔的金额及实际收回(含信用保障先行赔付)。",
+            "zh-CN": "按售后单创建所在周统计(人民币):退给买家的金额、向供应商索赔的金额"
+            "及实际收回(含信用保障先行赔付)。",
             "en": "Per week the return was opened (CNY): refunded to buyers, claimed from suppliers, and "
             "recovered (信用保障 advance compensation included).",
         },
