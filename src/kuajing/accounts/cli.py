@@ -23,8 +23,7 @@ from kuajing.accounts.errors import AccountInvalid
 from kuajing.accounts.repository import AccountRepository
 from kuajing.accounts.tables import UserRow
 from kuajing.config import get_settings
-from kuajing.db.engine import make_engine, make_session_factory
-from kuajing.db.uow import UnitOfWork
+from kuajing.db.uow import run_job
 from kuajing.kit.clock import SystemClock
 
 user_app = typer.Typer(no_args_is_help=True)
@@ -41,14 +40,7 @@ def _who() -> str:
 
 
 def _work(job: Callable[[Session], _T]) -> _T:
-    engine = make_engine(get_settings().database_url)
-    try:
-        with UnitOfWork(make_session_factory(engine)) as uow:
-            result = job(uow.session)
-            uow.commit()
-            return result
-    finally:
-        engine.dispose()
+    return run_job(get_settings().database_url, job)
 
 
 def _read_password(from_stdin: bool) -> str:

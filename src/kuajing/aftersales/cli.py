@@ -22,7 +22,7 @@ from kuajing.aftersales import schemas, service
 from kuajing.aftersales.intake import intake_all_stores
 from kuajing.aftersales.model import ClaimState, Evidence, ReturnReason
 from kuajing.config import get_settings
-from kuajing.db.engine import make_engine, make_session_factory
+from kuajing.db.uow import run_job
 from kuajing.kit.errors import KuajingError, ValidationFailed
 from kuajing.kit.money import Money
 from kuajing.kit.remote_clock import clock_for
@@ -40,15 +40,7 @@ def _now() -> datetime:
 
 
 def _work(job: Callable[[Session], _T]) -> _T:
-    """One unit of work: commit what the job did, roll back on an error."""
-    engine = make_engine(get_settings().database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            result = job(session)
-            session.commit()
-            return result
-    finally:
-        engine.dispose()
+    return run_job(get_settings().database_url, job)
 
 
 def _money(text: str | None) -> Money | None:

@@ -8,8 +8,7 @@ work (confirm commits); a refused code is a ``KuajingError`` printed in both lan
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
 import typer
@@ -18,8 +17,9 @@ from sqlalchemy.orm import Session
 from kuajing.compliance import hs_service
 from kuajing.compliance.hs_model import suggest
 from kuajing.config import get_settings
-from kuajing.db.engine import make_engine, make_session_factory
-from kuajing.kit.errors import KuajingError, ValidationFailed
+from kuajing.db.uow import run_job
+from kuajing.kit.cli_values import exit_on_error
+from kuajing.kit.errors import ValidationFailed
 
 hs_app = typer.Typer(no_args_is_help=True)
 WHO = "cli"
@@ -31,26 +31,10 @@ _T = TypeVar("_T")
 
 
 def _work(job: Callable[[Session], _T]) -> _T:
-    """One unit of work: commit what the job did, roll back on an error."""
-    engine = make_engine(get_settings().database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            result = job(session)
-            session.commit()
-            return result
-    finally:
-        engine.dispose()
+    return run_job(get_settings().database_url, job)
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except KuajingError as error:
-        typer.secho(
-            f"错误 / error [{error.code}]: {error.message_zh}\n{error.message_en}", fg="red", err=True
-        )
-        raise typer.Exit(1) from error
+_errors = exit_on_error
 
 
 def attributes(pairs: list[str]) -> dict[str, str]:

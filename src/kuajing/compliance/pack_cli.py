@@ -9,8 +9,7 @@ languages and exits 1.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -23,8 +22,9 @@ from kuajing.compliance import opinion_service as service
 from kuajing.compliance.opinion_tables import HsOpinionRow
 from kuajing.compliance.pack import build_pack_pdf
 from kuajing.config import get_settings
-from kuajing.db.engine import make_engine, make_session_factory
-from kuajing.kit.errors import KuajingError, ValidationFailed
+from kuajing.db.uow import run_job
+from kuajing.kit.cli_values import exit_on_error
+from kuajing.kit.errors import ValidationFailed
 from kuajing.kit.remote_clock import clock_for
 
 preclass_app = typer.Typer(
@@ -42,25 +42,10 @@ def _now() -> datetime:
 
 
 def _work(job: Callable[[Session], _T]) -> _T:
-    engine = make_engine(get_settings().database_url)
-    try:
-        with make_session_factory(engine)() as session:
-            result = job(session)
-            session.commit()
-            return result
-    finally:
-        engine.dispose()
+    return run_job(get_settings().database_url, job)
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except KuajingError as error:
-        typer.secho(
-            f"错误 / error [{error.code}]: {error.message_zh}\n{error.message_en}", fg="red", err=True
-        )
-        raise typer.Exit(1) from error
+_errors = exit_on_error
 
 
 def _date(text: str) -> date:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
+from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
+
+from kuajing.db.engine import make_engine, make_session_factory
+
+_T = TypeVar("_T")
 
 
 class UnitOfWork:
@@ -31,3 +37,15 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+def run_job(database_url: str, job: Callable[[Session], _T]) -> _T:
+    """A command's one unit of work on its own engine: commit what ``job`` did, roll back on an error."""
+    engine = make_engine(database_url)
+    try:
+        with UnitOfWork(make_session_factory(engine)) as uow:
+            result = job(uow.session)
+            uow.commit()
+            return result
+    finally:
+        engine.dispose()
