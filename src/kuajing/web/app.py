@@ -47,6 +47,9 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.filters["price"] = price_text
     templates.env.globals["percent"] = rate_text  # pages may pass their own ``percent`` instead
+    from kuajing.accounts import template_access
+
+    template_access.install(templates.env)  # can_post(url), can_open(url): hide what would be a 403
     return templates
 
 
