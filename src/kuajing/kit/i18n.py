@@ -930,3 +930,13 @@ MESSAGES.update(
         "offers_import.fields": {"zh-CN": "导入为字段", "en": "Import as field"},
     }
 )
+
+# --- what a read-only role sees where a form was left out (accounts/template_access.py) ----------
+MESSAGES.update(
+    {
+        "access.view_only": {
+            "zh-CN": "你的角色只能查看,不能在这里修改。",
+            "en": "Your role can view this but not change it.",
+        },
+    }
+)
