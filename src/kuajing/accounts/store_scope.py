@@ -1,19 +1,25 @@
-"""Per-store access applied to orders and the exception queue: what a user limited to some
-AliExpress stores may see and act on (``scope`` None: every store)."""
+"""Per-store access: what a user limited to some AliExpress stores may see and act on (``scope``
+None: every store). Orders, the exception queue and 售后 follow their order's store; rows that may
+belong to no store (mapping rules, listings entered by hand) are shared: every user sees them.
+
+Repositories take a ``scope`` and filter with these helpers, so this module imports tables only
+(the view types are for annotations): any repository may import it without a cycle."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from kuajing.aftersales.schemas import CaseView
 from kuajing.aftersales.tables import ReturnCaseRow, SupplierClaimRow
 from kuajing.kit.errors import NotFound
-from kuajing.orders.queue import QueueItem
 from kuajing.orders.tables import AeOrderRow, OrderExceptionRow
+
+if TYPE_CHECKING:
+    from kuajing.aftersales.schemas import CaseView
+    from kuajing.orders.queue import QueueItem
 
 _S = TypeVar("_S", bound=Select)  # type: ignore[type-arg]
 
@@ -21,6 +27,16 @@ _S = TypeVar("_S", bound=Select)  # type: ignore[type-arg]
 def orders_in_scope(query: _S, scope: frozenset[int] | None) -> _S:
     """``query`` (over ``ae_orders``) limited to the stores in ``scope``."""
     return query if scope is None else query.where(AeOrderRow.store_id.in_(sorted(scope)))
+
+
+def store_or_shared(store_id: InstrumentedAttribute[int | None], scope: frozenset[int]) -> ColumnElement[Any]:
+    """The SQL condition "a row of one of the stores in ``scope``, or of no store (shared)"."""
+    return or_(store_id.is_(None), store_id.in_(sorted(scope)))
+
+
+def shared_or_in_scope(store_id: int | None, scope: frozenset[int] | None) -> bool:
+    """The same test for a row already read: no store (shared by every store) or one of ``scope``."""
+    return scope is None or store_id is None or store_id in scope
 
 
 def items_in_scope(
@@ -108,5 +124,7 @@ __all__ = [
     "orders_in_scope",
     "require_ae_order",
     "require_path_objects",
+    "shared_or_in_scope",
+    "store_or_shared",
     "views_in_scope",
 ]
