@@ -3,7 +3,8 @@
 A purchase is in scope while it is live (planned … fulfilled, or needs review; failed and
 cancelled ones have no parcel to wait for). Unshipped purchases are always read (an old one is an
 old breach); shipped ones only when paid inside the window, which bounds the on-time rate and the
-health checks of parcels already on their way.
+health checks of parcels already on their way. A user limited to some stores (``scope``) reads the
+purchases of their stores' orders only.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from kuajing.accounts.store_scope import orders_in_scope
 from kuajing.orders.reasons import ReasonCode
 from kuajing.orders.tables import AeOrderRow, OrderExceptionRow
 from kuajing.purchasing.model import PurchaseState
@@ -47,9 +49,9 @@ class SlaRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def purchases(self, window_start: datetime) -> list[PurchaseClock]:
+    def purchases(self, window_start: datetime, scope: frozenset[int] | None = None) -> list[PurchaseClock]:
         purchase, order = PurchaseOrderRow, AeOrderRow
-        query = (
+        query = orders_in_scope(
             select(purchase, order.ae_order_id, order.country, order.paid_at, order.ship_by)
             .join(order, order.id == purchase.order_id)
             .where(
@@ -60,7 +62,8 @@ class SlaRepository:
                     (order.paid_at.is_(None) & (purchase.created_at >= window_start)),
                 ),
             )
-            .order_by(purchase.id)
+            .order_by(purchase.id),
+            scope,
         )
         return [
             PurchaseClock(

@@ -7,7 +7,8 @@
 
 Time is the order loop's clock (``orders.web_helpers.now``). The page does not call 1688: the
 trace-based health rules (no new event, customs, returned) need a trace reader, which only the CLI
-wires today, so the page says when they were not checked.
+wires today, so the page says when they were not checked. A user limited to some stores sees the
+purchases of their stores' orders only, and the supplier figures computed from those.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from kuajing.accounts.web import store_scope
 from kuajing.fulfilment import sla_service as service
 from kuajing.fulfilment.sla import SLA_STATE_ZH, SlaState, countdown_text, load_sla_policy
 from kuajing.orders import web_helpers as web
@@ -25,8 +27,8 @@ router = APIRouter()
 
 def _report(request: Request) -> service.SlaReport:
     now = web.now(request)
-    policy = load_sla_policy()
-    return web.work(request, lambda session: service.sla_report(session, now, policy))
+    policy, scope = load_sla_policy(), store_scope(request)
+    return web.work(request, lambda session: service.sla_report(session, now, policy, scope=scope))
 
 
 @router.get("/fulfilment/sla", response_class=HTMLResponse)

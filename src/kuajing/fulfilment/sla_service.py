@@ -100,11 +100,18 @@ class SlaReport:
 
 
 def sla_report(
-    session: Session, now: datetime, policy: SlaPolicy, trace_reader: TraceReader | None = None
+    session: Session,
+    now: datetime,
+    policy: SlaPolicy,
+    trace_reader: TraceReader | None = None,
+    *,
+    scope: frozenset[int] | None = None,
 ) -> SlaReport:
+    """``scope``: the stores whose orders' purchases count (None: every store). The supplier score
+    columns stay the supplier's own measure over all its purchases, as the supplier page shows it."""
     repository = SlaRepository(session)
     window_start = now - timedelta(days=policy.window_days)
-    clocks = repository.purchases(window_start)
+    clocks = repository.purchases(window_start, scope)
     names = repository.supplier_names()
     carrier_flags = repository.open_carrier_exceptions()
     if trace_reader is None:
