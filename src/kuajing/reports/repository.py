@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuajing.accounts.store_scope import orders_in_scope
 from kuajing.aftersales.tables import ReturnCaseRow, SupplierClaimRow
 from kuajing.compliance.opinion_repository import latest_hs6_by_offer
 from kuajing.orders.tables import AeOrderLineRow, AeOrderRow
@@ -38,8 +39,9 @@ class ReportRepository:
     def stores(self) -> dict[int, str]:
         return dict(self.session.execute(select(AliExpressStore.id, AliExpressStore.name)).all())
 
-    def countries(self) -> list[str]:
+    def countries(self, scope: frozenset[int] | None = None) -> list[str]:
         query = select(AeOrderRow.country).where(AeOrderRow.country.is_not(None)).distinct()
+        query = orders_in_scope(query, scope)
         return sorted(str(value) for value in self.session.scalars(query))
 
     def paid_orders(self, where: ReportFilter) -> list[OrderFacts]:
@@ -93,9 +95,10 @@ class ReportRepository:
         ]
 
     def returns_since(
-        self, start: datetime
+        self, start: datetime, scope: frozenset[int] | None = None
     ) -> list[tuple[datetime, Decimal, str, Decimal | None, Decimal | None]]:
-        """Classified returns since ``start``: (opened, amount, currency, claimed CNY, recovered CNY)."""
+        """Classified returns since ``start`` on orders of the stores in ``scope`` (None: every
+        store): (opened, amount, currency, claimed CNY, recovered CNY)."""
         query = (
             select(
                 ReturnCaseRow.created_at,
@@ -105,6 +108,7 @@ class ReportRepository:
                 SupplierClaimRow.recovered_amount,
             )
             .outerjoin(SupplierClaimRow, SupplierClaimRow.case_id == ReturnCaseRow.id)
+            .join(AeOrderRow, AeOrderRow.id == ReturnCaseRow.order_id)
             .where(
                 ReturnCaseRow.created_at >= start,
                 ReturnCaseRow.reason.is_not(None),
@@ -114,7 +118,9 @@ class ReportRepository:
         )
         return [
             (_aware(opened), Decimal(amount or 0), currency, claimed, recovered)
-            for opened, amount, currency, claimed, recovered in self.session.execute(query)
+            for opened, amount, currency, claimed, recovered in self.session.execute(
+                orders_in_scope(query, scope)
+            )
         ]
 
     def aftersales(

@@ -6,6 +6,9 @@
 - ``GET /reports/<kind>.xlsx``: the table of one tab as xlsx; ``/reports/trends.xlsx``: the SLA and
   claim trends (weekly, two sheets);
 - ``GET /api/reports/<kind>`` and ``/api/reports/trends``: the same as JSON.
+
+A user limited to some stores reports on one of them at a time; the trends (which have no store
+filter) count the orders of all their stores, never another store's.
 """
 
 from __future__ import annotations
@@ -98,15 +101,15 @@ def reports_page(request: Request) -> HTMLResponse:
     language = request_language(request)
     zh = language == "zh-CN"
 
-    settings = web.settings(request)
+    settings, scope = web.settings(request), store_scope(request)
 
     def extras(session):  # type: ignore[no-untyped-def]
         repository = ReportRepository(session)
-        claims = service.claim_trend(session, catalog_for(session, settings), now)
+        claims = service.claim_trend(session, catalog_for(session, settings), now, scope=scope)
         return (
             {key: name for key, name in repository.stores().items() if _store_in_scope(request, key) == key},
-            repository.countries(),
-            service.sla_trend(session, now, load_sla_policy()),
+            repository.countries(scope),
+            service.sla_trend(session, now, load_sla_policy(), scope),
             claims,
         )
 
@@ -138,8 +141,7 @@ def reports_page(request: Request) -> HTMLResponse:
 
 
 def _trends(request: Request) -> tuple[list[WeekOnTime], list[WeekClaims]]:
-    now = web.now(request)
-    settings = web.settings(request)
+    now, settings, scope = web.now(request), web.settings(request), store_scope(request)
     text = request.query_params.get("weeks") or "12"
     weeks = whole_number(text) or 0
     if not 1 <= weeks <= 104:
@@ -147,8 +149,8 @@ def _trends(request: Request) -> tuple[list[WeekOnTime], list[WeekClaims]]:
     return web.work(
         request,
         lambda session: (
-            service.sla_trend(session, now, load_sla_policy()),
-            service.claim_trend(session, catalog_for(session, settings), now, weeks),
+            service.sla_trend(session, now, load_sla_policy(), scope),
+            service.claim_trend(session, catalog_for(session, settings), now, weeks, scope),
         ),
     )
 

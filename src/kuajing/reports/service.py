@@ -52,21 +52,28 @@ def profit_report(session: Session, catalog: LogisticsCatalog, where: ReportFilt
     return ProfitReport(where, catalog.fx.as_of, catalog.fx.rate("USD"), rows)
 
 
-def sla_trend(session: Session, now: datetime, policy: SlaPolicy) -> list[WeekOnTime]:
-    """On-time dispatch per week of payment, from the dispatch SLA report's purchases."""
-    report = sla_report(session, now, policy)
+def sla_trend(
+    session: Session, now: datetime, policy: SlaPolicy, scope: frozenset[int] | None = None
+) -> list[WeekOnTime]:
+    """On-time dispatch per week of payment, from the dispatch SLA report's purchases (of the
+    stores in ``scope``; None: every store)."""
+    report = sla_report(session, now, policy, scope=scope)
     return weekly_on_time((item.sla.paid_at, item.sla.supplier_on_time) for item in report.items)
 
 
 def claim_trend(
-    session: Session, catalog: LogisticsCatalog, now: datetime, weeks: int = 12
+    session: Session,
+    catalog: LogisticsCatalog,
+    now: datetime,
+    weeks: int = 12,
+    scope: frozenset[int] | None = None,
 ) -> list[WeekClaims]:
-    """Returns and supplier claims per week opened, the last ``weeks`` weeks, in CNY."""
+    """Returns and supplier claims per week opened, the last ``weeks`` weeks, in CNY (orders of the
+    stores in ``scope``; None: every store)."""
+    returns = ReportRepository(session).returns_since(now - timedelta(weeks=weeks), scope)
     facts = [
         ReturnFact(opened, catalog.fx.to_cny(amount, currency), claimed, recovered)
-        for opened, amount, currency, claimed, recovered in ReportRepository(session).returns_since(
-            now - timedelta(weeks=weeks)
-        )
+        for opened, amount, currency, claimed, recovered in returns
     ]
     return weekly_claims(facts)
 
