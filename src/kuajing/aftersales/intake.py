@@ -65,9 +65,10 @@ class IntakeReport:
 
 def intake_from_issues(
     session: Session, sources: Mapping[int, IssueSource], *, fx: FxTable, who: str, now: datetime,
-    policy: ClaimDeadlinePolicy | None = None,
+    policy: ClaimDeadlinePolicy | None = None, scope: frozenset[int] | None = None,
 ) -> IntakeReport:  # fmt: skip
-    """``sources``: store id → that store's issue source. Then the IN_ISSUE pass for the rest."""
+    """``sources``: store id → that store's issue source. Then the IN_ISSUE pass for the rest, on
+    the orders of the stores in ``scope`` (None: every store)."""
     report = IntakeReport()
     for store_id, source in sources.items():
         try:
@@ -80,7 +81,7 @@ def intake_from_issues(
             continue
         for issue in issues:
             _take(session, store_id, source, issue, fx=fx, who=who, now=now, policy=policy, report=report)
-    report.taken.extend(service.intake_disputes(session, who=who, now=now))
+    report.taken.extend(service.intake_disputes(session, who=who, now=now, scope=scope))
     return report
 
 
@@ -156,16 +157,19 @@ def _intake_retry(settings: Settings) -> RetryPolicy:
 def intake_all_stores(
     session: Session, settings: Settings, *, who: str, now: datetime,
     client_for: Callable[[AliExpressStore], IssueSource] | None = None,
+    scope: frozenset[int] | None = None,
 ) -> IntakeReport:  # fmt: skip
     """Each AliExpress store's issue list through its client (``client_for``: a job's pool), the
-    catalog's FX for the amounts, then the IN_ISSUE pass."""
-    stores = list(StoreRepository(session).aliexpress_stores())
+    catalog's FX for the amounts, then the IN_ISSUE pass. ``scope``: only these stores, both ways
+    (a user limited to some stores takes in their stores' disputes); None: every store."""
+    stores = [s for s in StoreRepository(session).aliexpress_stores() if scope is None or s.id in scope]
     fx = catalog_for(session, settings).fx
     if client_for is not None:
-        return intake_from_issues(session, {s.id: client_for(s) for s in stores}, fx=fx, who=who, now=now)
+        sources = {s.id: client_for(s) for s in stores}
+        return intake_from_issues(session, sources, fx=fx, who=who, now=now, scope=scope)
     clients = {s.id: aliexpress_client(s, settings, retry_policy=_intake_retry(settings)) for s in stores}
     try:
-        return intake_from_issues(session, dict(clients), fx=fx, who=who, now=now)
+        return intake_from_issues(session, dict(clients), fx=fx, who=who, now=now, scope=scope)
     finally:
         for client in clients.values():
             client.close()

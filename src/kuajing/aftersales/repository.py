@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from kuajing.accounts.store_scope import orders_in_scope
 from kuajing.aftersales.tables import ClaimEvidenceRow, ClaimTransitionRow, ReturnCaseRow, SupplierClaimRow
 from kuajing.orders.tables import AeOrderLineRow, AeOrderRow
 from kuajing.purchasing.tables import PurchaseOrderRow
@@ -31,8 +32,9 @@ def order_line(session: Session, order_id: int, line_id: int) -> AeOrderLineRow 
     return line if line is not None and line.order_id == order_id else None
 
 
-def orders_in_issue(session: Session) -> list[AeOrderRow]:
-    return list(session.scalars(select(AeOrderRow).where(AeOrderRow.ae_status == "IN_ISSUE")))
+def orders_in_issue(session: Session, scope: frozenset[int] | None = None) -> list[AeOrderRow]:
+    query = select(AeOrderRow).where(AeOrderRow.ae_status == "IN_ISSUE")
+    return list(session.scalars(orders_in_scope(query, scope)))
 
 
 def case_for(session: Session, source: str, ae_order_id: int, line_id: int | None) -> ReturnCaseRow | None:
@@ -105,7 +107,8 @@ def claims_awaiting_submission(session: Session) -> list[tuple[SupplierClaimRow,
     return [(claim, int(ae_order_id)) for claim, ae_order_id in session.execute(query)]
 
 
-def supplier_summary(session: Session) -> list[SupplierClaimSummary]:
+def supplier_summary(session: Session, scope: frozenset[int] | None = None) -> list[SupplierClaimSummary]:
+    """Claims per supplier, on orders of the stores in ``scope`` (None: every store)."""
     is_open = case((SupplierClaimRow.state.in_(("open", "evidence_complete", "submitted")), 1), else_=0)
     query = (
         select(
@@ -114,10 +117,12 @@ def supplier_summary(session: Session) -> list[SupplierClaimSummary]:
             func.sum(is_open),
             func.coalesce(func.sum(SupplierClaimRow.recovered_amount), 0),
         )
+        .join(ReturnCaseRow, ReturnCaseRow.id == SupplierClaimRow.case_id)
+        .join(AeOrderRow, AeOrderRow.id == ReturnCaseRow.order_id)
         .group_by(SupplierClaimRow.supplier_member_id)
         .order_by(SupplierClaimRow.supplier_member_id)
     )
     return [
         SupplierClaimSummary(member, int(count), int(open_ or 0), Decimal(recovered))
-        for member, count, open_, recovered in session.execute(query)
+        for member, count, open_, recovered in session.execute(orders_in_scope(query, scope))
     ]

@@ -8,6 +8,8 @@
   message in the page's language and that status;
 - ``GET /api/aftersales/claims`` and ``/api/aftersales/suppliers``: ``aftersales.schemas``.
 
+A user limited to some stores sees, counts and takes in the cases of their stores' orders only.
+
 The 1688 refund goes through the first buyer account's client, or through ``app.state.
 aftersales_refunds`` when set (tests, the demo): any object with ``create_refund(RefundRequest)``.
 """
@@ -132,7 +134,7 @@ def _page(request: Request, *, error: KuajingError | None = None, status_code: i
     def build(session: Session) -> dict[str, Any]:
         return {
             "views": scoped.views_in_scope(session, schemas.case_views(session), scope),
-            "suppliers": schemas.suppliers_to_dicts(session),
+            "suppliers": schemas.suppliers_to_dicts(session, scope),
         }
 
     data = web.work(request, build)
@@ -204,11 +206,12 @@ def record_return(
 
 @router.post("/aftersales/intake")
 def intake(request: Request) -> Response:
+    scope = store_scope(request)  # a user limited to some stores takes in their stores' disputes only
     return _act(
         request,
         "intake",
         lambda session: intake_all_stores(
-            session, web.settings(request), who=web.actor(request), now=web.now(request)
+            session, web.settings(request), who=web.actor(request), now=web.now(request), scope=scope
         ),
     )
 
@@ -333,7 +336,8 @@ def claims_api(request: Request) -> JSONResponse:
 
 @router.get("/api/aftersales/suppliers")
 def suppliers_api(request: Request) -> JSONResponse:
-    return JSONResponse(web.work(request, schemas.suppliers_to_dicts))
+    scope = store_scope(request)
+    return JSONResponse(web.work(request, lambda session: schemas.suppliers_to_dicts(session, scope)))
 
 
 __all__ = ["router"]

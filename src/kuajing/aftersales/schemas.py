@@ -118,7 +118,7 @@ def claims_to_dicts(session: Session) -> list[dict[str, Any]]:
     return [claim_to_dict(view) for view in case_views(session) if view.claim is not None]
 
 
-def suppliers_to_dicts(session: Session) -> list[dict[str, Any]]:
+def suppliers_to_dicts(session: Session, scope: frozenset[int] | None = None) -> list[dict[str, Any]]:
     return [
         {
             "supplier_member_id": row.supplier_member_id,
@@ -127,5 +127,5 @@ def suppliers_to_dicts(session: Session) -> list[dict[str, Any]]:
             "recovered": money_text(row.recovered),
             "currency": "CNY",
         }
-        for row in repo.supplier_summary(session)
+        for row in repo.supplier_summary(session, scope)
     ]

@@ -86,13 +86,16 @@ def record_return(
     return classify(session, row.id, reason, amount, who=who, now=now, policy=policy)
 
 
-def intake_disputes(session: Session, *, who: str, now: datetime) -> list[ReturnCaseRow]:
-    """One case per AliExpress order in dispute (IN_ISSUE, recorded by the order sync); idempotent.
+def intake_disputes(
+    session: Session, *, who: str, now: datetime, scope: frozenset[int] | None = None
+) -> list[ReturnCaseRow]:
+    """One case per AliExpress order in dispute (IN_ISSUE, recorded by the order sync) of the stores
+    in ``scope`` (None: every store); idempotent.
 
     The fallback when a store's issue list cannot be read (``intake.intake_from_issues`` runs it
     after the issue API): an order that already has a case, from its issue or from here, is skipped."""
     taken: list[ReturnCaseRow] = []
-    for order in repo.orders_in_issue(session):
+    for order in repo.orders_in_issue(session, scope):
         if repo.case_for(session, "ae_issue", order.ae_order_id, None) is not None:
             continue
         row = ReturnCaseRow(order_id=order.id, ae_order_id=order.ae_order_id, line_id=None, source="ae_issue",
