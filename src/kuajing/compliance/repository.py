@@ -1,4 +1,9 @@
-"""All SQL for 合规: listings, EPR registrations, listing checks, QC documents, the dashboard counts."""
+"""All SQL for 合规: listings, EPR registrations, listing checks, QC documents, the dashboard counts.
+
+``scope``: the stores a user may see (None: every store). A listing without a store (entered by
+hand or imported from a file that names none) is shared, like a mapping rule without a store:
+every user sees it.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from kuajing.accounts.store_scope import shared_or_in_scope, store_or_shared
 from kuajing.compliance.tables import EprRegistrationRow, ListingCheckRow, ListingRow, QcDocumentRow
 from kuajing.orders.tables import AeOrderLineRow, AeOrderRow
 from kuajing.sourcing.tables import OfferSnapshotRow, SourcedOfferRow
@@ -36,16 +42,23 @@ class SeenProduct:
 # --- listings -------------------------------------------------------------------------------------------
 
 
-def listing(session: Session, listing_id: int) -> ListingRow | None:
-    return session.get(ListingRow, listing_id)
+def _in_scope(query: Select, scope: frozenset[int] | None) -> Select:  # type: ignore[type-arg]
+    """``query`` (over ``compliance_listings``) limited to the listings of ``scope`` and the shared ones."""
+    return query if scope is None else query.where(store_or_shared(ListingRow.store_id, scope))
+
+
+def listing(session: Session, listing_id: int, scope: frozenset[int] | None = None) -> ListingRow | None:
+    """The listing, or None when there is none or it belongs to a store outside ``scope``."""
+    row = session.get(ListingRow, listing_id)
+    return row if row is not None and shared_or_in_scope(row.store_id, scope) else None
 
 
 def listing_by_product(session: Session, product_id: int) -> ListingRow | None:
     return session.scalars(select(ListingRow).where(ListingRow.product_id == product_id)).first()
 
 
-def all_listings(session: Session) -> list[ListingRow]:
-    return list(session.scalars(select(ListingRow).order_by(ListingRow.id)))
+def all_listings(session: Session, scope: frozenset[int] | None = None) -> list[ListingRow]:
+    return list(session.scalars(_in_scope(select(ListingRow), scope).order_by(ListingRow.id)))
 
 
 def listings_shipping_to(session: Session, country: str) -> list[ListingRow]:
@@ -54,7 +67,10 @@ def listings_shipping_to(session: Session, country: str) -> list[ListingRow]:
 
 
 def stale_listings(
-    session: Session, rules_version: str, checked_before: datetime | None = None
+    session: Session,
+    rules_version: str,
+    checked_before: datetime | None = None,
+    scope: frozenset[int] | None = None,
 ) -> list[ListingRow]:
     """Never checked, changed since the last check, checked under other rules, or (with
     ``checked_before``) checked before that moment — dates move statuses too."""
@@ -66,7 +82,7 @@ def stale_listings(
     ]
     if checked_before is not None:
         conditions.append(ListingRow.checked_at < checked_before)
-    query = select(ListingRow).where(or_(*conditions))
+    query = _in_scope(select(ListingRow).where(or_(*conditions)), scope)
     return list(session.scalars(query.order_by(ListingRow.id)))
 
 
@@ -113,20 +129,27 @@ def replace_checks(session: Session, listing_id: int, rows: list[ListingCheckRow
     session.add_all(rows)
 
 
-def market_counts(session: Session) -> list[MarketCounts]:
+def market_counts(session: Session, scope: frozenset[int] | None = None) -> list[MarketCounts]:
     def count(status: str) -> ColumnElement[Any]:
         return func.sum(case((ListingCheckRow.status == status, 1), else_=0))
 
     query = (
         select(ListingCheckRow.market, count("blocking"), count("warning"), count("ok"))
+        .join(ListingRow, ListingRow.id == ListingCheckRow.listing_id)
         .group_by(ListingCheckRow.market)
         .order_by(ListingCheckRow.market)
     )
+    query = _in_scope(query, scope)
     return [MarketCounts(m, int(b or 0), int(w or 0), int(o or 0)) for m, b, w, o in session.execute(query)]
 
 
 def checks_page(
-    session: Session, *, market: str | None = None, status: str | None = None, limit: int = 500
+    session: Session,
+    *,
+    market: str | None = None,
+    status: str | None = None,
+    limit: int = 500,
+    scope: frozenset[int] | None = None,
 ) -> list[tuple[ListingRow, ListingCheckRow]]:
     """Listing × market rows, worst first (blocking, then warning, then by listing)."""
     rank = case((ListingCheckRow.status == "blocking", 0), (ListingCheckRow.status == "warning", 1), else_=2)
@@ -137,7 +160,7 @@ def checks_page(
         query = query.where(ListingCheckRow.market == market)
     if status:
         query = query.where(ListingCheckRow.status == status)
-    query = query.order_by(rank, ListingRow.id, ListingCheckRow.market).limit(limit)
+    query = _in_scope(query, scope).order_by(rank, ListingRow.id, ListingCheckRow.market).limit(limit)
     return [(row, check) for row, check in session.execute(query)]
 
 

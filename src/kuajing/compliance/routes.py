@@ -7,6 +7,10 @@
 - ``GET /compliance/epr`` and ``/compliance/qc``: see ``epr_routes``;
 - JSON: ``/api/compliance/dashboard|checks|listings/{id}`` here, ``epr|rules|qc`` in ``epr_routes``.
 Each POST is one unit of work; success redirects back (303) with ``done``.
+
+A user limited to some stores sees and edits their stores' listings and the shared ones (no store:
+entered by hand or imported without one, so every user sees them); another store's listing is a
+404, as an order of another store is.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
+from kuajing.accounts.web import store_scope
 from kuajing.compliance import epr_routes, schemas, service
 from kuajing.compliance import repository as repo
 from kuajing.compliance.epr import STATUS_ORDER, CheckStatus
@@ -37,15 +42,21 @@ router.include_router(epr_routes.router)
 # --- dashboard and listings -----------------------------------------------------------------------------
 
 
-def _dashboard(session: Session) -> dict[str, Any]:
-    book = default_rule_book()
-    data = schemas.dashboard_to_dict(session)
-    return {**data, "stale": len(repo.stale_listings(session, book.version)), "rules_version": book.version}
+def _dashboard(request: Request) -> Callable[[Session], dict[str, Any]]:
+    scope = store_scope(request)
+
+    def build(session: Session) -> dict[str, Any]:
+        book = default_rule_book()
+        data = schemas.dashboard_to_dict(session, scope)
+        stale = repo.stale_listings(session, book.version, scope=scope)
+        return {**data, "stale": len(stale), "rules_version": book.version}
+
+    return build
 
 
 @router.get("/compliance", response_class=HTMLResponse)
 def dashboard_page(request: Request) -> HTMLResponse:
-    return page(request, "compliance_dashboard.html", _dashboard)
+    return page(request, "compliance_dashboard.html", _dashboard(request))
 
 
 @router.post("/compliance/recheck")
@@ -56,7 +67,9 @@ def recheck(request: Request) -> Response:
         "/compliance",
         "rechecked",
         lambda s: service.recheck_stale(s, now=now, today=today, everything=True),
-        lambda e: page(request, "compliance_dashboard.html", _dashboard, error=e, status_code=e.http_status),
+        lambda e: page(
+            request, "compliance_dashboard.html", _dashboard(request), error=e, status_code=e.http_status
+        ),
     )
 
 
@@ -65,14 +78,15 @@ def _listings(request: Request) -> Callable[[Session], dict[str, Any]]:
     wanted = request.query_params.get("market", "").strip().upper()
     market = wanted if re.fullmatch(r"[A-Z]{2}", wanted) else None
     status = choice(request.query_params.get("status"), {s.value for s in CheckStatus})
+    scope = store_scope(request)
 
     def build(session: Session) -> dict[str, Any]:
-        markets = sorted({c.market for c in repo.market_counts(session)} | set(book.default_markets))
+        counted = {c.market for c in repo.market_counts(session, scope)}
         return {
-            "rows": schemas.checks_to_dicts(session, market=market, status=status),
+            "rows": schemas.checks_to_dicts(session, market=market, status=status, scope=scope),
             "market": market,
             "status": status,
-            "markets": markets,
+            "markets": sorted(counted | set(book.default_markets)),
             "statuses": STATUS_ORDER,
         }
 
@@ -100,11 +114,15 @@ def add_listing(
     offer_id: TextField = "",
 ) -> Response:
     now, today = clock(request)
+    scope = store_scope(request)
 
     def job(session: Session) -> object:
         number = whole_number(product_id)
         if number is None:
             raise ValidationFailed("product_id: a number", "商品ID:应为数字", details={"field": "product_id"})
+        existing = repo.listing_by_product(session, number)
+        if existing is not None:  # the same product of another store: not this user's to change
+            service.get_listing(session, existing.id, scope)
         item = service.ListingInput(
             product_id=number,
             title=title,
@@ -143,9 +161,11 @@ async def import_file(request: Request, file: UploadField = None) -> Response:
     return act(request, "/compliance/listings", "imported", job, on_error)
 
 
-def _detail(listing_id: int) -> Callable[[Session], dict[str, Any]]:
+def _detail(request: Request, listing_id: int) -> Callable[[Session], dict[str, Any]]:
+    scope = store_scope(request)
+
     def build(session: Session) -> dict[str, Any]:
-        row = service.get_listing(session, listing_id)
+        row = service.get_listing(session, listing_id, scope)  # another store's: 404
         checks = repo.checks_of(session, row.id)
         return {
             "listing": schemas.listing_to_dict(row),
@@ -177,32 +197,42 @@ def _conflicts(session: Session, row: Any) -> list[dict[str, str]] | None:
 
 @router.get("/compliance/listings/{listing_id}", response_class=HTMLResponse)
 def listing_page(request: Request, listing_id: RowId) -> HTMLResponse:
-    return page(request, "compliance_listing.html", _detail(listing_id))
+    return page(request, "compliance_listing.html", _detail(request, listing_id))
 
 
 @router.post("/compliance/listings/{listing_id}/markets")
 def set_markets(request: Request, listing_id: RowId, markets: TextField = "") -> Response:
     now, today = clock(request)
+    scope = store_scope(request)
+
+    def job(session: Session) -> object:
+        service.get_listing(session, listing_id, scope)  # another store's: 404
+        return service.set_markets(session, listing_id, service.parse_markets(markets), now=now, today=today)
+
     return act(
         request,
         f"/compliance/listings/{listing_id}",
         "markets",
-        lambda s: service.set_markets(s, listing_id, service.parse_markets(markets), now=now, today=today),
+        job,
         lambda e: page(
-            request, "compliance_listing.html", _detail(listing_id), error=e, status_code=e.http_status
+            request,
+            "compliance_listing.html",
+            _detail(request, listing_id),
+            error=e,
+            status_code=e.http_status,
         ),
     )
 
 
 @router.post("/compliance/listings/{listing_id}/delete")
 def delete_listing(request: Request, listing_id: RowId) -> Response:
-    return act(
-        request,
-        "/compliance/listings",
-        "removed",
-        lambda s: service.remove_listing(s, listing_id),
-        _listings_error(request),
-    )
+    scope = store_scope(request)
+
+    def job(session: Session) -> None:
+        service.get_listing(session, listing_id, scope)  # another store's: 404
+        service.remove_listing(session, listing_id)
+
+    return act(request, "/compliance/listings", "removed", job, _listings_error(request))
 
 
 # --- JSON -----------------------------------------------------------------------------------------------
@@ -210,7 +240,7 @@ def delete_listing(request: Request, listing_id: RowId) -> Response:
 
 @router.get("/api/compliance/dashboard")
 def dashboard_api(request: Request) -> JSONResponse:
-    return JSONResponse(web.work(request, _dashboard))
+    return JSONResponse(web.work(request, _dashboard(request)))
 
 
 @router.get("/api/compliance/checks")
@@ -220,7 +250,7 @@ def checks_api(request: Request) -> JSONResponse:
 
 @router.get("/api/compliance/listings/{listing_id}")
 def listing_api(request: Request, listing_id: RowId) -> JSONResponse:
-    return JSONResponse(web.work(request, _detail(listing_id)))
+    return JSONResponse(web.work(request, _detail(request, listing_id)))
 
 
 __all__ = ["router"]

@@ -46,21 +46,27 @@ def check_to_dict(listing: ListingRow, check: ListingCheckRow) -> dict[str, Any]
 
 
 def checks_to_dicts(
-    session: Session, *, market: str | None = None, status: str | None = None
+    session: Session,
+    *,
+    market: str | None = None,
+    status: str | None = None,
+    scope: frozenset[int] | None = None,
 ) -> list[dict[str, Any]]:
-    return [
-        check_to_dict(row, check) for row, check in repo.checks_page(session, market=market, status=status)
-    ]
+    rows = repo.checks_page(session, market=market, status=status, scope=scope)
+    return [check_to_dict(row, check) for row, check in rows]
 
 
-def dashboard_to_dict(session: Session) -> dict[str, Any]:
+def dashboard_to_dict(session: Session, scope: frozenset[int] | None = None) -> dict[str, Any]:
+    """``scope``: the stores whose listings count, with the shared ones (None: every store)."""
     return {
         "markets": [
             {"market": c.market, "blocking": c.blocking, "warning": c.warning, "ok": c.ok}
-            for c in repo.market_counts(session)
+            for c in repo.market_counts(session, scope)
         ],
-        "worst": [check_to_dict(row, check) for row, check in repo.checks_page(session, limit=10)],
-        "listings": len(repo.all_listings(session)),
+        "worst": [
+            check_to_dict(row, check) for row, check in repo.checks_page(session, limit=10, scope=scope)
+        ],
+        "listings": len(repo.all_listings(session, scope)),
     }
 
 

@@ -240,8 +240,9 @@ def upsert_listing(
     return row, changed
 
 
-def get_listing(session: Session, listing_id: int) -> ListingRow:
-    row = repo.listing(session, listing_id)
+def get_listing(session: Session, listing_id: int, scope: frozenset[int] | None = None) -> ListingRow:
+    """``NotFound`` also for a listing of a store outside ``scope`` (as if it did not exist)."""
+    row = repo.listing(session, listing_id, scope)
     if row is None:
         raise NotFound(f"listing {listing_id} not found", f"找不到商品 {listing_id}")
     return row
