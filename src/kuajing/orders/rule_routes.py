@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from kuajing.accounts.audit import row_values
 from kuajing.accounts.errors import Forbidden
+from kuajing.accounts.store_scope import shared_or_in_scope
 from kuajing.accounts.web import audit, principal
 from kuajing.kit.money import Money
 from kuajing.orders import actions
@@ -209,10 +210,13 @@ def _add_mapping(
     return row
 
 
+def _rules_in_scope(session: Session, scope: frozenset[int] | None) -> list[SkuMappingRuleRow]:
+    """A user limited to some stores: their stores' rules and the shared ones (no store)."""
+    return [row for row in OrderRepository(session).rules() if shared_or_in_scope(row.store_id, scope)]
+
+
 def _rules_context(session: Session, search: str = "", scope: frozenset[int] | None = None) -> dict[str, Any]:
-    rules = [row for row in OrderRepository(session).rules() if search.lower() in row.pattern.lower()]
-    if scope is not None:  # a user limited to some stores: their stores' rules and the shared ones
-        rules = [row for row in rules if row.store_id is None or row.store_id in scope]
+    rules = [row for row in _rules_in_scope(session, scope) if search.lower() in row.pattern.lower()]
     stores = {store.id: store.name for store in StoreRepository(session).aliexpress_stores()}
     return {"rules": rules, "stores": stores, "active": "rules", "q": search}
 
@@ -321,7 +325,8 @@ def _preview_rule_form(request: Request, values: dict[str, Any]) -> HTMLResponse
 
 @router.get("/rules/export.xlsx")
 def export_rules_xlsx(request: Request) -> Response:
-    rules = web.work(request, lambda session: [to_rule(row) for row in OrderRepository(session).rules()])
+    scope = principal(request).store_ids  # the same rules as the list shows
+    rules = web.work(request, lambda session: [to_rule(row) for row in _rules_in_scope(session, scope)])
     buffer = io.BytesIO()
     export_rules(rules, buffer)
     headers = {"Content-Disposition": 'attachment; filename="sku-mapping-rules.xlsx"'}
