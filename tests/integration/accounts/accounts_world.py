@@ -205,3 +205,26 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     assert reply.status_code == 200, reply.text
     token: str = reply.json()["csrf_token"]
     return token
+
+
+def edit_world(url: str, change: Callable[[Session], object]) -> None:
+    """Change the seeded database from a test (one session, committed)."""
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            change(session)
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def seed_listings(session: Session) -> dict[str, int]:
+    """A listing of each store and one entered by hand (no store), each checked: name → listing id."""
+    from kuajing.compliance.service import ListingInput, upsert_listing
+
+    ids = {}
+    for name, store_id, product_id in (("store1", 1, 7001), ("store2", 2, 7002), ("shared", None, 7003)):
+        item = ListingInput(product_id=product_id, title=f"手机壳 {name}", store_id=store_id, markets=("DE",))
+        row, _ = upsert_listing(session, item, source="manual", now=NOW, today=NOW.date())
+        ids[name] = row.id
+    return ids
