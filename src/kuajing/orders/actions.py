@@ -37,6 +37,7 @@ from kuajing.orders.tables import (
     SkuMappingRuleRow,
     StateChangeRow,
 )
+from kuajing.purchasing.change_reasons import Explained, explain
 from kuajing.purchasing.model import IllegalTransition, OrderState, PurchaseState, transition
 from kuajing.purchasing.service import set_purchase_state
 from kuajing.purchasing.tables import PurchaseOrderRow
@@ -378,7 +379,12 @@ class TimelineEntry:
     def message(self, lang: str = "zh-CN") -> str:
         return self.message_zh if lang.lower().startswith("zh") else self.message_en
 
+    def why_in(self, lang: str = "zh-CN") -> Explained:
+        """The stored reason in ``lang`` (purchasing.change_reasons); unknown text as stored."""
+        return explain(self.why, lang)
+
     def to_dict(self) -> dict[str, Any]:
+        zh = self.why_in("zh-CN")
         return {
             "at": self.at.isoformat(),
             "entity": self.entity,
@@ -387,6 +393,8 @@ class TimelineEntry:
             "from_state": self.from_state,
             "to_state": self.to_state,
             "why": self.why,
+            "why_code": zh.code,
+            "why_zh": zh.text + (f" ({zh.quoted})" if zh.quoted else ""),
             "who": self.who,
             "reason_code": self.reason_code,
             "message_zh": self.message_zh,

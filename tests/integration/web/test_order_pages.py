@@ -258,8 +258,9 @@ def test_the_order_page_shows_lines_purchases_and_the_timeline_in_both_languages
 
     assert page.status_code == 200
     assert "处理记录" in page.text and page.text.count('class="timeline-entry"') >= 3
-    assert "synced from AliExpress" in page.text and "job:route@test" in page.text
+    assert "从速卖通同步" in page.text and "job:route@test" in page.text  # purchasing.change_reasons
     assert f"{ae_order_id}-1" in page.text  # the purchase's outOrderId
     english = world.client.get(f"/orders/{ae_order_id}?lang=en")
     assert "Timeline" in english.text and "Our state" in english.text
+    assert "synced from AliExpress" in english.text
     assert world.client.get("/orders/1").status_code == 404
