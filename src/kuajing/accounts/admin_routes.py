@@ -5,10 +5,10 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,9 @@ from kuajing.kit.errors import KuajingError, ValidationFailed
 from kuajing.stores.repository import StoreRepository
 from kuajing.web.app import render
 
-router = APIRouter()
+# The pages and forms are in the OpenAPI document too (tag ``accounts``), like every other page; the
+# forms also carry ``csrf_token`` (the middleware reads it), which the handlers never see.
+router = APIRouter(tags=["accounts"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -61,29 +63,33 @@ def _users_page(request: Request, error: KuajingError | None = None, saved: bool
     return render(request, "admin_users.html", context, status_code=error.http_status if error else 200)
 
 
-@router.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, saved: int = 0) -> HTMLResponse:
     return _users_page(request, saved=bool(saved))
 
 
-@router.post("/admin/users", include_in_schema=False)
-async def create_user(request: Request) -> Response:
-    form = await request.form()
-    values = {key: value for key, value in form.items() if isinstance(value, str)}
-    stores = _store_ids([value for value in form.getlist("stores") if isinstance(value, str)])
+_ROLE = "owner | buyer | purchaser | service | viewer (a wrong one is shown on the page, 422)"
+_STORES = "AliExpress store ids the user may see; none: every store"
+
+
+@router.post("/admin/users", response_class=HTMLResponse)
+def create_user(
+    request: Request,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    role: Annotated[str, Form(description=_ROLE)] = "",
+    display_name: Annotated[str, Form()] = "",
+    stores: Annotated[list[str] | None, Form(description=_STORES)] = None,
+) -> Response:
+    """A new user; 303 to the users page, or the page with the problem (422) when refused."""
+    store_ids = _store_ids(stores or [])
     now = clock(request).now()
 
     def job(session: Session) -> None:
         row = service.create_user(
-            session,
-            values.get("username", ""),
-            values.get("password", ""),
-            values.get("role", ""),
-            now=now,
-            display_name=values.get("display_name", ""),
-            store_ids=stores,
+            session, username, password, role, now=now, display_name=display_name, store_ids=store_ids
         )
-        audit_request(request, session, "user.create", "user", row.username, None, user_view(row, stores))
+        audit_request(request, session, "user.create", "user", row.username, None, user_view(row, store_ids))
 
     return _run(request, job)
 
@@ -98,12 +104,20 @@ def _run(request: Request, job: Any) -> Response:
     return RedirectResponse("/admin/users?saved=1", status_code=303)
 
 
-@router.post("/admin/users/{user_id}", include_in_schema=False)
-async def change_user(request: Request, user_id: int) -> Response:
-    """``op``: role (``role``), stores (``stores`` …), disable, enable, unlock, password (``password``)."""
-    form = await request.form()
-    op = str(form.get("op") or "")
-    stores = _store_ids([value for value in form.getlist("stores") if isinstance(value, str)])
+_OP = "role (with role), stores (with stores), disable, enable, unlock, password (with password)"
+
+
+@router.post("/admin/users/{user_id}", response_class=HTMLResponse)
+def change_user(
+    request: Request,
+    user_id: int,
+    op: Annotated[str, Form(description=_OP)] = "",
+    role: Annotated[str, Form(description=_ROLE)] = "",
+    password: Annotated[str, Form()] = "",
+    stores: Annotated[list[str] | None, Form(description=_STORES)] = None,
+) -> Response:
+    """One change to a user; 303 to the users page, or the page with the problem when refused."""
+    store_ids = _store_ids(stores or [])
 
     def job(session: Session) -> None:
         repo = AccountRepository(session)
@@ -112,11 +126,11 @@ async def change_user(request: Request, user_id: int) -> Response:
             raise AccountInvalid(f"no user {user_id}", f"没有用户 {user_id}", http_status=404)
         before = user_view(row, repo.store_ids(row.id))
         if op == "role":
-            if row.role == Role.OWNER and str(form.get("role")) != Role.OWNER:
+            if row.role == Role.OWNER and role != Role.OWNER:
                 _keep_an_owner(repo)
-            service.set_role(session, row, str(form.get("role") or ""))
+            service.set_role(session, row, role)
         elif op == "stores":
-            service.set_stores(session, row, stores)
+            service.set_stores(session, row, store_ids)
         elif op in ("disable", "enable"):
             if op == "disable" and row.role == Role.OWNER:
                 _keep_an_owner(repo)
@@ -124,7 +138,7 @@ async def change_user(request: Request, user_id: int) -> Response:
         elif op == "unlock":
             service.unlock(session, row)
         elif op == "password":
-            service.change_password(session, row, None, str(form.get("password") or ""))
+            service.change_password(session, row, None, password)
         else:
             raise AccountInvalid(f"no operation {op!r}", f"没有操作 {op!r}")
         after = user_view(row, repo.store_ids(row.id))
@@ -170,7 +184,7 @@ def _entries(
     return rows
 
 
-@router.get("/audit", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/audit", response_class=HTMLResponse)
 def audit_page(
     request: Request, who: str = "", action: str = "", kind: str = "", since: str = "", until: str = ""
 ) -> HTMLResponse:
@@ -181,7 +195,7 @@ def audit_page(
     return render(request, "audit.html", context)
 
 
-@router.get("/audit.xlsx", include_in_schema=False)
+@router.get("/audit.xlsx")
 def audit_xlsx(
     request: Request, who: str = "", action: str = "", kind: str = "", since: str = "", until: str = ""
 ) -> Response:

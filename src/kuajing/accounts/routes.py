@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -22,7 +22,9 @@ from kuajing.db.uow import UnitOfWork
 from kuajing.stores.repository import StoreRepository
 from kuajing.web.app import render
 
-router = APIRouter()
+# The pages and forms are in the OpenAPI document too (tag ``accounts``); their forms also carry
+# ``csrf_token`` (read by the middleware, not by the handlers). The JSON twins keep their ``auth`` tag.
+router = APIRouter(tags=["accounts"])
 
 
 def _settings(request: Request) -> Settings:
@@ -76,15 +78,19 @@ def _end(request: Request, response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
-@router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> HTMLResponse:
     return render(request, "login.html", {"next": _safe_next(next), "error": None, "username": ""})
 
 
-@router.post("/login", include_in_schema=False)
+@router.post("/login", response_class=HTMLResponse)
 def login_form(
-    request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/")
+    request: Request,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form(description="where to go once signed in (a path on this site)")] = "/",
 ) -> Response:
+    """Signed in: 303 to ``next`` with the session cookie; refused: the page again (401, or 423 locked)."""
     try:
         _, opened = sign_in(request, username, password)
     except (LoginRefused, AccountLocked) as error:
@@ -95,8 +101,9 @@ def login_form(
     return response
 
 
-@router.post("/logout", include_in_schema=False)
+@router.post("/logout")
 def logout(request: Request) -> Response:
+    """Ends the session; 303 to the sign-in page."""
     response = RedirectResponse("/login", status_code=303)
     _end(request, response)
     return response
@@ -139,13 +146,16 @@ def _account_page(request: Request, **extra: Any) -> HTMLResponse:
     return render(request, "account.html", context, status_code=status_code)
 
 
-@router.get("/account", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/account", response_class=HTMLResponse)
 def account_page(request: Request) -> HTMLResponse:
     return _account_page(request)
 
 
-@router.post("/account/password", include_in_schema=False)
-def change_password(request: Request, current: str = Form(""), new: str = Form("")) -> Response:
+@router.post("/account/password", response_class=HTMLResponse)
+def change_password(
+    request: Request, current: Annotated[str, Form()] = "", new: Annotated[str, Form()] = ""
+) -> Response:
+    """My password; 303 to my page with a fresh session, or the page with the problem."""
     found = principal(request)
     if found.user_id is None:
         raise Unauthorized()

@@ -1,8 +1,7 @@
 """The OpenAPI document (/api/openapi.json) covers every endpoint: the JSON API under /api, the
 1688 push hook, the pages (``text/html``), their forms and the downloads (with their file type),
 each with every method, typed path parameters, a 2xx response, a unique operationId and its
-context's tag. Left out: FastAPI's own docs routes, /static, and the sign-in and account forms of
-``accounts`` (its owner keeps them out; their JSON twins under /api/auth are in).
+context's tag. Left out: FastAPI's own docs routes and /static.
 """
 
 from __future__ import annotations
@@ -69,17 +68,6 @@ def test_every_api_route_is_in_the_schema_with_each_of_its_methods(
     assert missing == []
 
 
-ACCOUNT_FORMS = {
-    "/login",
-    "/logout",
-    "/account",
-    "/account/password",
-    "/admin/users",
-    "/audit",
-    "/audit.xlsx",
-}
-
-
 def test_every_page_form_and_download_is_in_the_schema_too(
     app_and_schema: tuple[Any, dict[str, Any]],
 ) -> None:
@@ -89,13 +77,13 @@ def test_every_page_form_and_download_is_in_the_schema_too(
         for path, methods, _ in every_route(list(app.routes))
         for method in sorted(methods - {"HEAD"})
         if path not in FASTAPI_OWN
-        and not path.startswith(("/static", "/admin/users/"))
-        and path not in ACCOUNT_FORMS
+        and not path.startswith("/static")
         and method.lower() not in schema["paths"].get(path, {})
     ]
     assert missing == []
-    pages = [p for p in ("/", "/orders", "/rules", "/suppliers", "/logistics/quote") if p in schema["paths"]]
-    assert len(pages) == 5
+    pages = ["/", "/orders", "/rules", "/suppliers", "/logistics/quote", "/login", "/admin/users", "/audit"]
+    pages = [p for p in pages if p in schema["paths"]]
+    assert len(pages) == 8
     for path in pages:
         assert "text/html" in schema["paths"][path]["get"]["responses"]["200"]["content"], path
 
@@ -111,6 +99,22 @@ def test_downloads_document_their_file_type(app_and_schema: tuple[Any, dict[str,
         & {"application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     ]
     assert wrong == []
+
+
+def test_the_account_forms_name_their_typed_fields(app_and_schema: tuple[Any, dict[str, Any]]) -> None:
+    _, schema = app_and_schema
+    expected = {
+        "/login": {"username", "password", "next"},
+        "/account/password": {"current", "new"},
+        "/admin/users": {"username", "password", "role", "display_name", "stores"},
+        "/admin/users/{user_id}": {"op", "role", "password", "stores"},
+    }
+    for path, fields in expected.items():
+        operation = schema["paths"][path]["post"]
+        assert "accounts" in operation["tags"], path
+        body = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+        reference = body["$ref"].split("/")[-1]
+        assert set(schema["components"]["schemas"][reference]["properties"]) == fields, path
 
 
 def test_every_operation_has_a_2xx_response_a_unique_id_and_a_context_tag(
