@@ -28,6 +28,7 @@ from kuajing.workers.repository import rules_fingerprint
 
 log = logging.getLogger(__name__)
 APPROVED_TTL_S = 600.0  # a store's approved carriers are read again after ten minutes
+CLOCK_MAX_AGE_S = 0.25  # the sandbox clock (KUAJING_CLOCK_URL) is asked at most this often
 
 
 @dataclass
@@ -97,7 +98,7 @@ def runtime() -> Runtime:
                 Runtime(
                     settings=settings,
                     factory=make_session_factory(make_engine(settings.database_url)),
-                    now=clock_for(settings.clock_url).now,
+                    now=clock_for(settings.clock_url, max_age_s=CLOCK_MAX_AGE_S).now,
                     worker=worker_name(),
                     carrier_map=load_carrier_map(),
                 )
