@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from kuajing.compliance import hs_service
+from kuajing.compliance.attribute_text import BadAttribute, parse_attributes
 from kuajing.compliance.truth import ProductText, check_text
 from kuajing.kit.errors import ValidationFailed
 from kuajing.orders import web_helpers as web
@@ -35,27 +36,16 @@ TextField = Annotated[str, Form()]
 MAX_TOP = 10
 
 
-def parse_attributes(text: str, field: str) -> dict[str, str]:
+def attribute_lines(text: str, field: str) -> dict[str, str]:
     """``材质=PVC`` / ``材质:PVC`` / ``材质：PVC`` lines → a dict; a line without a name is an error."""
-    found: dict[str, str] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        for separator in ("=", "：", ":"):
-            if separator in line:
-                name, value = (part.strip() for part in line.split(separator, 1))
-                break
-        else:
-            name, value = "", line
-        if not name:
-            raise ValidationFailed(
-                f"{field}, line {number}: write name=value (e.g. 材质=PVC), got {raw!r}",
-                f"{field} 第 {number} 行：应为 名称=值(如 材质=PVC),实为 {raw!r}",
-                details={"field": field, "line": number},
-            )
-        found[name] = value
-    return found
+    try:
+        return parse_attributes(text.splitlines())
+    except BadAttribute as bad:
+        raise ValidationFailed(
+            f"{field}, line {bad.position}: write name=value (e.g. 材质=PVC), got {bad.text!r}",
+            f"{field} 第 {bad.position} 行：应为 名称=值(如 材质=PVC),实为 {bad.text!r}",
+            details={"field": field, "line": bad.position},
+        ) from None
 
 
 def _top(text: str | None) -> int:
@@ -72,10 +62,10 @@ def _check(request: Request, form: dict[str, str]) -> dict[str, Any]:
     title = form["title"].strip()
     if not title:
         return {}
-    listing = ProductText(title, parse_attributes(form["attrs"], "attrs"))
+    listing = ProductText(title, attribute_lines(form["attrs"], "attrs"))
     offer_title, offer_attrs = (
         form["offer_title"].strip(),
-        parse_attributes(form["offer_attrs"], "offer_attrs"),
+        attribute_lines(form["offer_attrs"], "offer_attrs"),
     )
     offer = ProductText(offer_title, offer_attrs) if offer_title or offer_attrs else None
     result = check_text(listing, offer).to_dict()
@@ -118,7 +108,7 @@ def confirm_code(
     offer_attrs: TextField = "",
     category: TextField = "",
 ) -> RedirectResponse:
-    attributes = parse_attributes(attrs, "attrs")
+    attributes = attribute_lines(attrs, "attrs")
     web.work(
         request,
         lambda session: hs_service.record_confirmation(
@@ -155,7 +145,7 @@ def suggest_api(request: Request) -> JSONResponse:
     title = (query.get("title") or "").strip()
     if not title:
         raise ValidationFailed("title is required", "需要商品标题", details={"field": "title"})
-    attributes = parse_attributes("\n".join(query.getlist("attr")), "attr")
+    attributes = attribute_lines("\n".join(query.getlist("attr")), "attr")
     top = _top(query.get("top"))
     category = (query.get("category") or "").strip() or None
     candidates = web.work(
@@ -164,4 +154,4 @@ def suggest_api(request: Request) -> JSONResponse:
     return JSONResponse([candidate.as_dict() for candidate in candidates])
 
 
-__all__ = ["parse_attributes", "router"]
+__all__ = ["attribute_lines", "router"]

@@ -12,6 +12,7 @@ import json
 
 import typer
 
+from kuajing.compliance.attribute_text import BadAttribute, parse_attributes
 from kuajing.compliance.materials import Found, vocabulary
 from kuajing.compliance.truth import SOURCES, ProductText, TextCheck, check_text
 
@@ -26,18 +27,15 @@ _SOURCE_NAMES = {
 _SEVERITY = {"error": "错误 / error", "warning": "警告 / warning"}
 
 
-def parse_attributes(items: list[str], option: str) -> dict[str, str]:
-    """["材质=PVC", "Material=TPU"] → {"材质": "PVC", ...}; a pair without '=' is a usage error."""
-    attributes: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise typer.BadParameter(
-                f"需要 键=值,例如 材质=PVC / expected KEY=VALUE, e.g. 材质=PVC: {item!r}",
-                param_hint=option,
-            )
-        attributes[key.strip()] = value.strip()
-    return attributes
+def attribute_option(items: list[str], option: str) -> dict[str, str]:
+    """["材质=PVC", "Material=TPU"] → {"材质": "PVC", ...}; a pair without a name is a usage error."""
+    try:
+        return parse_attributes(items)
+    except BadAttribute as bad:
+        raise typer.BadParameter(
+            f"需要 键=值,例如 材质=PVC / expected KEY=VALUE, e.g. 材质=PVC: {bad.text!r}",
+            param_hint=option,
+        ) from None
 
 
 def _words(found: Found) -> str:
@@ -92,8 +90,8 @@ def check_text_command(
     offer_attr: list[str] = typer.Option([], "--offer-attr", help="1688 offer attribute KEY=VALUE (repeat)."),
     as_json: bool = typer.Option(False, "--json", help="Print the stable JSON."),
 ) -> None:
-    listing = ProductText(title, parse_attributes(attr, "--attr"))
-    offer_attributes = parse_attributes(offer_attr, "--offer-attr")
+    listing = ProductText(title, attribute_option(attr, "--attr"))
+    offer_attributes = attribute_option(offer_attr, "--offer-attr")
     has_offer = offer_title is not None or bool(offer_attributes)
     offer = ProductText(offer_title or "", offer_attributes) if has_offer else None
     check = check_text(listing, offer)

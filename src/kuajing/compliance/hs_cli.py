@@ -15,11 +15,11 @@ import typer
 from sqlalchemy.orm import Session
 
 from kuajing.compliance import hs_service
+from kuajing.compliance.cli import attribute_option
 from kuajing.compliance.hs_model import suggest
 from kuajing.config import get_settings
 from kuajing.db.uow import run_job
 from kuajing.kit.cli_values import exit_on_error
-from kuajing.kit.errors import ValidationFailed
 
 hs_app = typer.Typer(no_args_is_help=True)
 WHO = "cli"
@@ -37,18 +37,6 @@ def _work(job: Callable[[Session], _T]) -> _T:
 _errors = exit_on_error
 
 
-def attributes(pairs: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise ValidationFailed(
-                f"--attr: expected NAME=VALUE, got {pair!r}", f"--attr: 应为 名称=值: {pair!r}"
-            )
-        out[name.strip()] = value.strip()
-    return out
-
-
 @hs_app.command("suggest", help="Ranked six-digit HS candidates with heading, confidence and evidence.")
 def suggest_command(
     title: str = typer.Option(..., "--title", help="The listing title (Chinese and/or English)."),
@@ -61,7 +49,7 @@ def suggest_command(
     as_json: bool = JSON_OPTION,
 ) -> None:
     with _errors():
-        attrs = attributes(attr)
+        attrs = attribute_option(attr, "--attr")
         if no_confirmations:
             found = suggest(hs_service.base_model(), title, attrs, category or "", top=top)
         else:
@@ -89,7 +77,7 @@ def confirm_command(
     as_json: bool = JSON_OPTION,
 ) -> None:
     with _errors():
-        attrs = attributes(attr)
+        attrs = attribute_option(attr, "--attr")
         saved = _work(
             lambda session: hs_service.confirm(
                 session, title, hs6, attributes=attrs, category=category, confirmed_by=WHO, note=note

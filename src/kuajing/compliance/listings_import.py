@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kuajing.compliance import repository as repo
+from kuajing.compliance.attribute_text import BadAttribute, parse_attributes
 from kuajing.compliance.epr import RuleBook
 from kuajing.compliance.service import ListingInput, upsert_listing
 from kuajing.kit import excel_cells as cells
@@ -64,7 +65,7 @@ class ImportResult:
     updated: int
 
 
-def parse_attributes(value: Any) -> dict[str, str]:
+def attributes_cell(value: Any) -> dict[str, str]:
     written = cells.text(value)
     if not written:
         return {}
@@ -76,17 +77,12 @@ def parse_attributes(value: Any) -> dict[str, str]:
         if not isinstance(data, dict):
             raise cells.CellError("属性 JSON 应为对象", "attributes: JSON must be an object")
         return {str(k): str(v) for k, v in data.items()}
-    out: dict[str, str] = {}
-    for part in re.split(r"[;;\n]+", written):
-        if not part.strip():
-            continue
-        match = re.match(r"\s*([^:：=]+?)\s*[:：=]\s*(.*)$", part)
-        if match is None:
-            raise cells.CellError(
-                f"属性应写成 名称: 值,有误: {part!r}", f"attributes as name: value; bad: {part!r}"
-            )
-        out[match[1]] = match[2].strip()
-    return out
+    try:
+        return parse_attributes(re.split(r"[;；\n]+", written))
+    except BadAttribute as bad:
+        raise cells.CellError(
+            f"属性应写成 名称: 值,有误: {bad.text!r}", f"attributes as name: value; bad: {bad.text!r}"
+        ) from None
 
 
 _READERS: dict[str, Callable[[Any], Any]] = {
@@ -94,7 +90,7 @@ _READERS: dict[str, Callable[[Any], Any]] = {
     "title": cells.text,
     "category_id": cells.whole(1),
     "category_name": cells.text,
-    "attributes": parse_attributes,
+    "attributes": attributes_cell,
     "markets": cells.countries,
     "offer_id": cells.whole(1),
     "store_id": cells.whole(1),

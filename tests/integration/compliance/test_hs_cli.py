@@ -60,7 +60,7 @@ def test_text_output_shows_rank_share_heading_and_evidence() -> None:
     assert output.startswith("1. 610910 ") and "依据/evidence: 纯棉 (material)" in output
 
 
-def test_unknown_code_and_bad_attribute_exit_1_with_both_languages() -> None:
+def test_unknown_code_exits_1_and_a_bad_attribute_2_both_in_both_languages() -> None:
     refused = runner.invoke(app, ["hs", "confirm", "--title", "PVC phone case", "--hs6", "999999"])
     assert (
         refused.exit_code == 1
@@ -68,4 +68,4 @@ def test_unknown_code_and_bad_attribute_exit_1_with_both_languages() -> None:
         and "HS 2022 的六位子目" in refused.output
     )
     bad = runner.invoke(app, ["hs", "suggest", "--title", "x", "--attr", "Material"])
-    assert bad.exit_code == 1 and "NAME=VALUE" in bad.output
+    assert bad.exit_code == 2 and "KEY=VALUE" in bad.output and "键=值" in bad.output  # a usage error
