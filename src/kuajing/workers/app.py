@@ -97,6 +97,22 @@ def schema_applied(database_url: str) -> bool:
     return bool(row and row[0])
 
 
+def autovacuum_on(database_url: str) -> bool:
+    """Whether the server vacuums by itself. The job queue rewrites its rows with every job; with
+    autovacuum off its dead rows pile up and every fetch slows down as the run goes on."""
+    with psycopg.connect(conninfo(database_url)) as conn:
+        row = conn.execute("SHOW autovacuum").fetchone()
+    return bool(row and str(row[0]).lower() == "on")
+
+
+AUTOVACUUM_OFF = (
+    "PostgreSQL's autovacuum is off: the job queue and order tables will slow down as dead rows "
+    "pile up. Turn it on (autovacuum = on) or run VACUUM ANALYZE regularly. / "
+    "PostgreSQL 的 autovacuum 已关闭:任务队列和订单表的死行会越积越多,越跑越慢。"
+    "请打开(autovacuum = on)或定期执行 VACUUM ANALYZE。"
+)
+
+
 def apply_schema(database_url: str) -> bool:
     """Create procrastinate's tables unless they exist; True when this call created them."""
     with psycopg.connect(conninfo(database_url)) as conn:  # one transaction, committed on exit

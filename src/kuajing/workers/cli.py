@@ -14,13 +14,17 @@ import typer
 from kuajing.config import get_settings
 from kuajing.jobs import worker_name
 from kuajing.workers.app import (
+    AUTOVACUUM_OFF,
     WorkerNeedsPostgres,
     WorkerSchemaMissing,
     apply_schema,
+    autovacuum_on,
     is_postgres,
     on_database,
     schema_applied,
 )
+
+log = logging.getLogger(__name__)
 
 
 def worker(
@@ -56,6 +60,8 @@ def worker(
         return
     if not schema_applied(url):
         raise WorkerSchemaMissing()
+    if not autovacuum_on(url):
+        log.warning(AUTOVACUUM_OFF)
     served = [name.strip() for name in queues.split(",") if name.strip()] or None
     with on_database(url) as app:
         app.run_worker(

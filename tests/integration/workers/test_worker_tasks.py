@@ -20,7 +20,15 @@ from kuajing.orders.tables import AeOrderRow
 from kuajing.purchasing.tables import PurchaseOrderRow
 from kuajing.sandbox.server import SandboxServer
 from kuajing.workers import tasks
-from kuajing.workers.app import app, apply_schema, connected, conninfo, on_database, schema_applied
+from kuajing.workers.app import (
+    app,
+    apply_schema,
+    autovacuum_on,
+    connected,
+    conninfo,
+    on_database,
+    schema_applied,
+)
 from kuajing.workers.runtime import Runtime, set_runtime
 from kuajing.workers.sandbox_run import prepare
 
@@ -127,6 +135,19 @@ def test_apply_schema_creates_the_job_tables_once(postgres_url: str) -> None:
     assert apply_schema(postgres_url) is True
     assert schema_applied(postgres_url)
     assert apply_schema(postgres_url) is False  # a second machine starting finds them there
+
+
+@pytest.mark.postgres
+def test_worker_warns_at_start_when_the_servers_autovacuum_is_off(postgres_url: str) -> None:
+    apply_schema(postgres_url)
+    env = dict(os.environ, KUAJING_DATABASE_URL=postgres_url)
+    done = subprocess.run(
+        [sys.executable, "-m", "kuajing.cli", "worker", "--once", "--queues", "sync"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    warned = "autovacuum is off" in done.stderr and "autovacuum 已关闭" in done.stderr
+    assert warned is not autovacuum_on(postgres_url)
 
 
 @pytest.mark.postgres
