@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kuajing.accounts.store_scope import shared_or_in_scope
 from kuajing.compliance import repository as repo
 from kuajing.compliance.attribute_text import BadAttribute, parse_attributes
 from kuajing.compliance.epr import RuleBook
@@ -180,8 +181,11 @@ def import_listings(
     today: date,
     file: str | None = None,
     book: RuleBook | None = None,
+    scope: frozenset[int] | None = None,
 ) -> ImportResult:
-    """All rows or nothing: ``ListingsFileInvalid`` lists every problem and nothing is written."""
+    """All rows or nothing: ``ListingsFileInvalid`` lists every problem and nothing is written.
+    ``scope``: the stores of a user limited to some; a row of another store, or one that would
+    overwrite another store's listing (same product id), is refused like a bad cell."""
     name = file or path.name
     items, problems = read_listings(path, file=name)
     for item in items:
@@ -193,6 +197,20 @@ def import_listings(
                     "store_id",
                     f"没有店铺 {item.store_id}",
                     f"no store {item.store_id} (product {item.product_id})",
+                )
+            )
+            continue
+        existing = repo.listing_by_product(session, item.product_id)
+        theirs = existing.store_id if existing is not None else None
+        if not (shared_or_in_scope(item.store_id, scope) and shared_or_in_scope(theirs, scope)):
+            store = item.store_id if not shared_or_in_scope(item.store_id, scope) else theirs
+            problems.append(
+                ImportProblem(
+                    name,
+                    0,
+                    "store_id",
+                    f"店铺 {store} 不在您的权限内(商品 {item.product_id})",
+                    f"store {store} is not one of yours (product {item.product_id})",
                 )
             )
     if problems:

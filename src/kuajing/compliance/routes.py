@@ -140,12 +140,13 @@ async def import_file(request: Request, file: UploadField = None) -> Response:
     content = await file.read() if file is not None else b""
     name = (file.filename if file is not None else None) or "listings.csv"
     now, today = clock(request)
+    scope = store_scope(request)
 
     def job(session: Session) -> object:
         with TemporaryDirectory() as folder:
             path = Path(folder) / Path(name).name
             path.write_bytes(content)
-            return import_listings(session, path, now=now, today=today, file=name)
+            return import_listings(session, path, now=now, today=today, file=name, scope=scope)
 
     def on_error(error: KuajingError) -> HTMLResponse:
         problems = error.problems if isinstance(error, ListingsFileInvalid) else []

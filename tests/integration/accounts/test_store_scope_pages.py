@@ -12,6 +12,7 @@ from typing import Any
 
 from accounts_world import LIMITED, NOW, OFFER, PASSWORD, edit_world, seed_listings, sign_in
 from fastapi.testclient import TestClient
+from httpx import Response
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -111,6 +112,34 @@ def test_a_limited_buyer_cannot_change_another_stores_listing(client: TestClient
     sign_in(client, "boss")
     listing = client.get(f"/api/compliance/listings/{store1}").json()["listing"]
     assert listing["markets"] == ["DE"] and listing["title"] == "手机壳 store1"
+
+
+def test_a_limited_buyers_listings_file_may_not_touch_another_stores_listing(
+    client: TestClient, accounts_url: str
+) -> None:
+    ids = _listing_world(accounts_url)
+    csrf = sign_in(client, LIMITED_BUYER)
+
+    def upload(rows: str) -> Response:
+        content = ("product_id,title,store_id,markets\n" + rows).encode()
+        files = {"file": ("listings.csv", content, "text/csv")}
+        return client.post("/compliance/listings/import", files=files, data={"csrf_token": csrf})
+
+    def title(name: str) -> str:
+        return str(client.get(f"/api/compliance/listings/{ids[name]}").json()["listing"]["title"])
+
+    overwrite = upload("7002,store2 改,2,DE\n7001,改掉,,FR\n")  # store 1's product, no store given
+    assert overwrite.status_code == 422 and "店铺 1 不在您的权限内" in overwrite.text
+    other_store = upload("7009,新的,1,DE\n")
+    assert other_store.status_code == 422 and "店铺 1 不在您的权限内" in other_store.text
+    sign_in(client, "boss")
+    assert (title("store1"), title("store2")) == ("手机壳 store1", "手机壳 store2")  # nothing written
+
+    csrf = sign_in(client, LIMITED_BUYER)
+    mine = upload("7002,store2 改,2,DE\n7010,新的,,FR\n")
+    assert mine.status_code in (200, 303)
+    sign_in(client, "boss")
+    assert title("store2") == "store2 改"
 
 
 def _returns_on_both_orders(client: TestClient) -> None:
