@@ -16,6 +16,7 @@ import httpx
 from kuajing.kit.clock import Clock, SystemClock
 
 _shared: list[httpx.Client] = []
+LOOP_MAX_AGE_S = 0.25  # how stale the order loop's processes (workers, `kuajing run`) let a reading be
 
 
 def _client() -> httpx.Client:

@@ -15,7 +15,7 @@ from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.housekeeping import after_pass
 from kuajing.jobs import PassSummary, run_pass
-from kuajing.kit.remote_clock import clock_for
+from kuajing.kit.remote_clock import LOOP_MAX_AGE_S, clock_for
 from kuajing.orders import queue
 from kuajing.stores.pool import ClientPool
 
@@ -58,7 +58,7 @@ def sync() -> None:
     Exits 0 when the pass ran, even if some orders went to the exception queue.
     """
     settings = get_settings()
-    clock = clock_for(settings.clock_url)
+    clock = clock_for(settings.clock_url, max_age_s=LOOP_MAX_AGE_S)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -87,7 +87,7 @@ def run(
     """Run passes forever (Ctrl-C stops after the current step)."""
     settings = get_settings()
     pause = interval if interval is not None else settings.run_interval_seconds
-    clock = clock_for(settings.clock_url)
+    clock = clock_for(settings.clock_url, max_age_s=LOOP_MAX_AGE_S)
     factory = _factory()
     with ClientPool(factory, settings) as pool:  # clients (and their connections) kept across passes
         while True:

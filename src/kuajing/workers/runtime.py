@@ -17,7 +17,7 @@ from kuajing.config import Settings, get_settings
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.fulfilment.carriers import load_carrier_map
 from kuajing.jobs import ContextMaker, order_context, worker_name
-from kuajing.kit.remote_clock import clock_for
+from kuajing.kit.remote_clock import LOOP_MAX_AGE_S, clock_for
 from kuajing.marketplaces.aliexpress import LogisticsService
 from kuajing.marketplaces.errors import MarketplaceError
 from kuajing.orders.mapping import RuleBook
@@ -28,7 +28,6 @@ from kuajing.workers.repository import rules_fingerprint
 
 log = logging.getLogger(__name__)
 APPROVED_TTL_S = 600.0  # a store's approved carriers are read again after ten minutes
-CLOCK_MAX_AGE_S = 0.25  # the sandbox clock (KUAJING_CLOCK_URL) is asked at most this often
 
 
 @dataclass
@@ -98,7 +97,7 @@ def runtime() -> Runtime:
                 Runtime(
                     settings=settings,
                     factory=make_session_factory(make_engine(settings.database_url)),
-                    now=clock_for(settings.clock_url, max_age_s=CLOCK_MAX_AGE_S).now,
+                    now=clock_for(settings.clock_url, max_age_s=LOOP_MAX_AGE_S).now,
                     worker=worker_name(),
                     carrier_map=load_carrier_map(),
                 )
