@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from kuajing.config import Settings
 from kuajing.db import migrate
@@ -213,6 +214,7 @@ def _compare_tracking(
     return kinds
 
 
+@pytest.mark.long
 def test_a_simulated_month_of_sla_figures_matches_the_sandbox_truth(
     sandbox: SandboxServer, database_url: str
 ) -> None:

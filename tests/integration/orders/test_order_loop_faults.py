@@ -11,6 +11,7 @@ import sys
 import time
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_order_loop import _setup  # same folder (pytest puts it on sys.path)
@@ -93,6 +94,7 @@ def _explain(session: Session, unfinished: list[tuple[int, str]]) -> str:
     return "\n".join(report)
 
 
+@pytest.mark.long
 def test_faults_and_killed_workers_lose_nothing_and_buy_nothing_twice(database_url: str) -> None:
     with SandboxServer(seed=2026) as sandbox:
         base = _setup(sandbox, database_url)
