@@ -7,9 +7,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kuajing.accounts.audit import cli_actor, record
 from kuajing.config import get_settings
 from kuajing.db.engine import make_engine, make_session_factory
 from kuajing.db.uow import UnitOfWork
+from kuajing.kit.cli_values import exit_on_error
 from kuajing.kit.secrets import Secret
 from kuajing.marketplaces.errors import MarketplaceError
 from kuajing.stores import service
@@ -56,13 +58,15 @@ def add_aliexpress(
     refresh_token: str = typer.Option(""),
     base_url: str = typer.Option("https://api-sg.aliexpress.com", envvar="KUAJING_ALIEXPRESS_BASE_URL"),
 ) -> None:
+    creds = service.StoreCredentials(
+        name, seller_id, base_url, app_key, app_secret, access_token, refresh_token
+    )
     with _uow() as uow:
-        store = service.save_aliexpress_store(
-            uow.session,
-            service.StoreCredentials(
-                name, seller_id, base_url, app_key, app_secret, access_token, refresh_token
-            ),
-        )
+        existing = StoreRepository(uow.session).aliexpress_store_by_seller(seller_id)
+        before, rotated = service.audit_view(existing), service.changed_secrets(existing, creds)
+        store = service.save_aliexpress_store(uow.session, creds)
+        after = {**(service.audit_view(store) or {}), "secrets_changed": rotated}
+        record(uow.session, cli_actor(), "store.save", "aliexpress_store", store.id, before, after)
         uow.commit()
         typer.echo(f"store {store.id} saved: {store.name} ({store.seller_id})")
 
@@ -77,15 +81,36 @@ def add_1688(
     refresh_token: str = typer.Option(""),
     base_url: str = typer.Option("https://gw.open.1688.com", envvar="KUAJING_1688_BASE_URL"),
 ) -> None:
+    creds = service.BuyerAccountCredentials(
+        name, member_id, base_url, app_key, app_secret, access_token, refresh_token
+    )
     with _uow() as uow:
-        account = service.save_buyer_account(
-            uow.session,
-            service.BuyerAccountCredentials(
-                name, member_id, base_url, app_key, app_secret, access_token, refresh_token
-            ),
+        existing = StoreRepository(uow.session).buyer_account_by_member(member_id)
+        before, rotated = service.audit_view(existing), service.changed_secrets(existing, creds)
+        account = service.save_buyer_account(uow.session, creds)
+        after = {**(service.audit_view(account) or {}), "secrets_changed": rotated}
+        record(
+            uow.session, cli_actor(), "buyer_account.save", "alibaba1688_account", account.id, before, after
         )
         uow.commit()
         typer.echo(f"1688 account {account.id} saved: {account.name} ({account.member_id})")
+
+
+@app.command("link", help="Buy a store's orders with a 1688 buyer account (ids from `kuajing stores list`).")
+def link(
+    store_id: int = typer.Option(..., "--store", help="The AliExpress store's id."),
+    account_id: int = typer.Option(..., "--account", help="The 1688 buyer account's id."),
+) -> None:
+    with exit_on_error(), _uow() as uow:
+        store = StoreRepository(uow.session).aliexpress_store(store_id)
+        before = {"buyer_account_id": store.buyer_account_id} if store is not None else None
+        service.link_store_to_buyer(uow.session, store_id, account_id)
+        after = {"buyer_account_id": account_id}
+        record(uow.session, cli_actor(), "store.link_buyer", "aliexpress_store", store_id, before, after)
+        uow.commit()
+    typer.echo(
+        f"店铺 {store_id} 使用1688账号 {account_id} 采购 / store {store_id} buys with account {account_id}"
+    )
 
 
 @app.command("connect-sandbox", help="Register every store and the buyer account of a running sandbox.")
@@ -93,6 +118,7 @@ def connect_sandbox(url: str = typer.Option("http://127.0.0.1:8710", "--url")) -
     accounts = httpx.get(f"{url}/sandbox/accounts", timeout=30).raise_for_status().json()
     with _uow() as uow:
         saved = service.connect_sandbox(uow.session, url, accounts)
+        record(uow.session, cli_actor(), "store.connect_sandbox", "sandbox", url, None, {"stores": saved})
         uow.commit()
     typer.echo(f"registered {saved} sandbox stores and their 1688 buyer account")
 

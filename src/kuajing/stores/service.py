@@ -60,6 +60,25 @@ class BuyerAccountCredentials:
 SECRET_FIELDS = ("app_secret", "access_token", "refresh_token")
 
 
+def audit_view(row: AliExpressStore | Alibaba1688Account | None) -> dict[str, object] | None:
+    """What the audit log keeps of a store or buyer account: names and addresses, and which secrets
+    are set — never a secret's value (the log is shown on pages and exported)."""
+    if row is None:
+        return None
+    who = {"seller_id": row.seller_id} if isinstance(row, AliExpressStore) else {"member_id": row.member_id}
+    secrets = {field: bool(getattr(row, field)) for field in SECRET_FIELDS}
+    return {"name": row.name, **who, "base_url": row.base_url, "app_key": row.app_key, "secrets_set": secrets}
+
+
+def changed_secrets(row: AliExpressStore | Alibaba1688Account | None, creds: object) -> list[str]:
+    """The names of the secrets ``creds`` changes on ``row`` (all of them for a new row)."""
+    return [
+        field
+        for field in SECRET_FIELDS
+        if row is None or getattr(row, field) != reveal(getattr(creds, field))
+    ]
+
+
 def _require(value: str | Secret, field: str) -> None:
     if not reveal(value).strip():
         raise ValidationFailed(f"{field} must not be empty", f"{field} 不能为空", details={"field": field})
