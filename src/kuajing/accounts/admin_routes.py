@@ -41,8 +41,17 @@ def user_view(row: UserRow, store_ids: frozenset[int]) -> dict[str, Any]:
     }
 
 
-def _store_ids(values: list[str]) -> frozenset[int]:
-    return frozenset(int(value) for value in values if value.strip().isdigit())
+def _store_ids(session: Session, values: list[str]) -> frozenset[int]:
+    """The ticked store ids; a value that is not the id of a store is refused (only a hand-made
+    request sends one: the page offers the stores as checkboxes)."""
+    known = {store.id for store in StoreRepository(session).aliexpress_stores()}
+    ids: set[int] = set()
+    for value in (v.strip() for v in values if v.strip()):
+        number = int(value) if value.isascii() and value.isdigit() else None
+        if number is None or number not in known:
+            raise AccountInvalid(f"no AliExpress store {value!r}", f"没有速卖通店铺 {value!r}")
+        ids.add(number)
+    return frozenset(ids)
 
 
 def _users_page(request: Request, error: KuajingError | None = None, saved: bool = False) -> HTMLResponse:
@@ -82,10 +91,10 @@ def create_user(
     stores: Annotated[list[str] | None, Form(description=_STORES)] = None,
 ) -> Response:
     """A new user; 303 to the users page, or the page with the problem (422) when refused."""
-    store_ids = _store_ids(stores or [])
     now = clock(request).now()
 
     def job(session: Session) -> None:
+        store_ids = _store_ids(session, stores or [])
         row = service.create_user(
             session, username, password, role, now=now, display_name=display_name, store_ids=store_ids
         )
@@ -117,7 +126,6 @@ def change_user(
     stores: Annotated[list[str] | None, Form(description=_STORES)] = None,
 ) -> Response:
     """One change to a user; 303 to the users page, or the page with the problem when refused."""
-    store_ids = _store_ids(stores or [])
 
     def job(session: Session) -> None:
         repo = AccountRepository(session)
@@ -130,7 +138,7 @@ def change_user(
                 _keep_an_owner(repo)
             service.set_role(session, row, role)
         elif op == "stores":
-            service.set_stores(session, row, store_ids)
+            service.set_stores(session, row, _store_ids(session, stores or []))
         elif op in ("disable", "enable"):
             if op == "disable" and row.role == Role.OWNER:
                 _keep_an_owner(repo)

@@ -50,6 +50,20 @@ def test_a_weak_password_or_a_taken_name_is_shown_on_the_page_and_nothing_saved(
     assert 'data-user="x1"' not in client.get("/admin/users").text
 
 
+def test_a_store_that_does_not_exist_is_refused_on_the_page_and_nothing_saved(client: TestClient) -> None:
+    csrf = sign_in(client, "boss")
+    for stores in ("99", "³", "2x"):
+        reply = _post(
+            client, "/admin/users", csrf, username="xiaozhang", role="service", password=NEW_PASSWORD,
+            stores=stores,
+        )  # fmt: skip
+        assert reply.status_code == 422 and "没有速卖通店铺" in reply.text
+    assert 'data-user="xiaozhang"' not in client.get("/admin/users").text
+    paul = _user_id(client, "paul")
+    reply = _post(client, f"/admin/users/{paul}", csrf, op="stores", stores="³")
+    assert reply.status_code == 422
+
+
 def test_the_last_owner_cannot_be_disabled_or_demoted(client: TestClient) -> None:
     csrf = sign_in(client, "boss")
     boss = _user_id(client, "boss")
