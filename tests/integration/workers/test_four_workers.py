@@ -4,7 +4,7 @@ reason — and one of them is killed (SIGKILL) while it runs jobs: its jobs are 
 others (heartbeats, ``retry_stalled``) and done, no 1688 order is placed twice (the sandbox's
 count per outOrderId), no order is lost.
 
-The issue's 5,000 orders by default (their drive alone took 449 s on this 2-core machine);
+The issue's 5,000 orders by default (506 s alone on this 2-core machine);
 KUAJING_WORKER_TEST_ORDERS=300 gives a quick local run, KUAJING_WORKER_TEST_TIMEOUT_S bounds it. The
 wall time and orders/s are printed (-s). The drive vacuums the database while it runs when the
 server's autovacuum is off (``sandbox_run.Vacuum``).
