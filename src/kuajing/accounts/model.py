@@ -90,11 +90,17 @@ class Principal:
         return may(self.role, action)
 
     def sees_store(self, store_id: int | None) -> bool:
-        return self.store_ids is None or store_id is None or store_id in self.store_ids
+        return shared_or_in_scope(store_id, self.store_ids)
 
     @property
     def actor(self) -> str:
         return f"user:{self.username}"
+
+
+def shared_or_in_scope(store_id: int | None, scope: frozenset[int] | None) -> bool:
+    """Whether a row of ``store_id`` is visible within ``scope`` (None: every store): a row of no
+    store (a shared mapping rule, a listing entered by hand) is visible to every user."""
+    return scope is None or store_id is None or store_id in scope
 
 
 def visible_stores(role: Role, given: frozenset[int]) -> frozenset[int] | None:
@@ -156,5 +162,6 @@ __all__ = [
     "is_locked",
     "may",
     "password_problem",
+    "shared_or_in_scope",
     "visible_stores",
 ]

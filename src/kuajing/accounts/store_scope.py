@@ -30,13 +30,9 @@ def orders_in_scope(query: _S, scope: frozenset[int] | None) -> _S:
 
 
 def store_or_shared(store_id: InstrumentedAttribute[int | None], scope: frozenset[int]) -> ColumnElement[Any]:
-    """The SQL condition "a row of one of the stores in ``scope``, or of no store (shared)"."""
+    """The SQL condition "a row of one of the stores in ``scope``, or of no store (shared)"; for a row
+    already read, ``accounts.model.shared_or_in_scope``."""
     return or_(store_id.is_(None), store_id.in_(sorted(scope)))
-
-
-def shared_or_in_scope(store_id: int | None, scope: frozenset[int] | None) -> bool:
-    """The same test for a row already read: no store (shared by every store) or one of ``scope``."""
-    return scope is None or store_id is None or store_id in scope
 
 
 def items_in_scope(
@@ -124,7 +120,6 @@ __all__ = [
     "orders_in_scope",
     "require_ae_order",
     "require_path_objects",
-    "shared_or_in_scope",
     "store_or_shared",
     "views_in_scope",
 ]

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kuajing.accounts.store_scope import shared_or_in_scope
+from kuajing.accounts.model import shared_or_in_scope
 from kuajing.compliance import repository as repo
 from kuajing.compliance.attribute_text import BadAttribute, parse_attributes
 from kuajing.compliance.epr import RuleBook
@@ -202,8 +202,9 @@ def import_listings(
             continue
         existing = repo.listing_by_product(session, item.product_id)
         theirs = existing.store_id if existing is not None else None
-        if not (shared_or_in_scope(item.store_id, scope) and shared_or_in_scope(theirs, scope)):
-            store = item.store_id if not shared_or_in_scope(item.store_id, scope) else theirs
+        outside = [store for store in (item.store_id, theirs) if not shared_or_in_scope(store, scope)]
+        if outside:
+            store = outside[0]
             problems.append(
                 ImportProblem(
                     name,

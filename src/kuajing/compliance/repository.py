@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from kuajing.accounts.store_scope import shared_or_in_scope, store_or_shared
+from kuajing.accounts.model import shared_or_in_scope
+from kuajing.accounts.store_scope import store_or_shared
 from kuajing.compliance.tables import EprRegistrationRow, ListingCheckRow, ListingRow, QcDocumentRow
 from kuajing.orders.tables import AeOrderLineRow, AeOrderRow
 from kuajing.sourcing.tables import OfferSnapshotRow, SourcedOfferRow

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from kuajing.accounts.audit import row_values
 from kuajing.accounts.errors import Forbidden
-from kuajing.accounts.store_scope import shared_or_in_scope
+from kuajing.accounts.model import shared_or_in_scope
 from kuajing.accounts.web import audit, principal
 from kuajing.kit.money import Money
 from kuajing.orders import actions
