@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import select, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kuajing.config import Settings
@@ -33,7 +34,7 @@ from kuajing.orders.tables import AeOrderRow
 from kuajing.sourcing.snapshots import OfferSnapshots
 from kuajing.stores import service
 from kuajing.stores.repository import StoreRepository
-from kuajing.workers.app import apply_schema
+from kuajing.workers.app import apply_schema, autovacuum_on
 from kuajing.workers.repository import orders_due
 
 DONE_STATES = frozenset({"fulfilled", "cancelled", "skipped"})
@@ -123,11 +124,6 @@ def progress(factory: sessionmaker[Session], base_url: str) -> Progress:
     return Progress(len(rows), finished, states, jobs_open, due)
 
 
-def autovacuum_on(factory: sessionmaker[Session]) -> bool:
-    with factory() as session:
-        return str(session.scalar(text("SHOW autovacuum"))).lower() == "on"
-
-
 class Vacuum:
     """``VACUUM ANALYZE`` every VACUUM_EVERY_S, for a PostgreSQL server whose autovacuum is off (CI's
     is): the job queue and the order tables are rewritten row by row thousands of times a minute,
@@ -135,8 +131,8 @@ class Vacuum:
     goes on (a 5,000-order run slowed several-fold). A production server keeps autovacuum on
     (docs/deployment-workers.md); ``kuajing worker`` warns when it is off."""
 
-    def __init__(self, factory: sessionmaker[Session]) -> None:
-        self.bind = factory.kw["bind"]
+    def __init__(self, bind: Engine) -> None:
+        self.bind = bind
         self.last = time.monotonic()
 
     def when_due(self) -> None:
@@ -170,7 +166,8 @@ def drive(
     started = time.monotonic()
     steps: list[float] = []
     idle_polls = 0
-    vacuum = Vacuum(factory) if not autovacuum_on(factory) else None
+    bind = factory.kw["bind"]
+    vacuum = None if autovacuum_on(bind.url.render_as_string(hide_password=False)) else Vacuum(bind)
     while True:
         elapsed = time.monotonic() - started
         if vacuum is not None:

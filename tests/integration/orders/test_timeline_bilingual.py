@@ -10,17 +10,13 @@ import re
 import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from test_order_loop import _setup  # same folder (pytest puts it on sys.path)
 
 from kuajing.config import Settings
-from kuajing.db import migrate
 from kuajing.db.engine import make_engine, make_session_factory
-from kuajing.demo_setup import install_sandbox_rules
 from kuajing.jobs import run_pass
 from kuajing.orders.tables import AeOrderRow, StateChangeRow
 from kuajing.sandbox.server import SandboxServer
-from kuajing.sourcing.snapshots import OfferSnapshots
-from kuajing.stores import service
-from kuajing.stores.repository import StoreRepository
 from kuajing.web.app import create_app
 
 WHY_CELL = re.compile(r'<td class="why" data-why="([^"]*)">(.*?)</td>', re.DOTALL)
@@ -30,25 +26,8 @@ TOKEN = re.compile(r"[A-Za-z][\w.@/:\-]*")
 
 
 def _settings(sandbox: SandboxServer, database_url: str) -> Settings:
-    migrate.upgrade(database_url)
-    settings = Settings(
-        database_url=database_url,
-        clock_url=sandbox.base_url,
-        auto_buy_requires_super_factory=False,
-        alibaba1688_calls_per_second=1000,
-        aliexpress_calls_per_second=1000,
-    )
-    factory = make_session_factory(make_engine(database_url))
-    with factory() as session:
-        service.connect_sandbox(
-            session, sandbox.base_url, httpx.get(f"{sandbox.base_url}/sandbox/accounts").json()
-        )
-        account = StoreRepository(session).buyer_accounts()[0]
-        with service.alibaba_client(account, settings) as buyer:
-            catalog = OfferSnapshots(session, buyer, now=sandbox.world.now())
-            install_sandbox_rules(session, sandbox.base_url, catalog, now=sandbox.world.now(), skip_every=5)
-        session.commit()
-    return settings
+    """The loop tests' sandbox setup (every fifth SKU left unmapped); the pages on the sandbox clock."""
+    return _setup(sandbox, database_url, skip_every=5).model_copy(update={"clock_url": sandbox.base_url})
 
 
 def _english_words(text: str) -> list[str]:
